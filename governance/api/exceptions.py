@@ -1,0 +1,22 @@
+"""JSON errors that name the field.
+
+DRF already answers validation errors as {"field": ["message"]}. Services raise Django's
+ValidationError and our DomainError; both become the same kind of body here, so the
+API never answers a rule violation with a 500.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from governance.errors import DomainError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    if isinstance(exc, DomainError):
+        return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_409_CONFLICT)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,55 @@
+"""The one place that reads configuration from the environment.
+
+Every reader fails loudly with the variable's name and what was wrong, so a typo in a
+deployment stops start-up instead of silently falling back to a default.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _raw(name):
+    value = os.environ.get(name)
+    return None if value is None else value.strip()
+
+
+def env_str(name, default=None):
+    value = _raw(name)
+    return default if value is None or value == "" else value
+
+
+def env_bool(name, default=False):
+    value = _raw(name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}.")
+
+
+def env_int(name, default, *, minimum=None):
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {number}.")
+    return number
+
+
+def env_list(name, default=()):
+    """A comma-separated list; empty items are dropped."""
+    value = _raw(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from governance.demo import DEMO_ACCOUNTS, seed_accounts
+
+
+class Command(BaseCommand):
+    help = "Load demo accounts and default content. Idempotent. Demo passwords: never in production."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (demo passwords would then exist on that system).",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with a known password and refuses to run with DEBUG off. "
+                "Use --force only on a throwaway system."
+            )
+        with transaction.atomic():
+            created = seed_accounts(password=settings.DEMO_PASSWORD)
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Created demo accounts: {', '.join(created)}"))
+        else:
+            self.stdout.write("Demo data already present; nothing changed.")
+        self.stdout.write("Demo sign-ins (demo only, password from DEMO_PASSWORD, default 'demo'):")
+        for username, first_name, last_name, role in DEMO_ACCOUNTS:
+            label = role.label if role else "administrator"
+            self.stdout.write(f"  {username:<13} {first_name} {last_name}, {label}")

@@ -1,0 +1,45 @@
+"""Start-up refuses insecure or malformed configuration; production passes check --deploy."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, **env):
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_refuses_to_start_without_a_real_secret_key():
+    result = manage("check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+    result = manage("check", DEBUG="0", SECRET_KEY="short")
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_malformed_values_stop_start_up_with_the_variable_named():
+    result = manage("check", DEBUG="perhaps")
+    assert result.returncode != 0
+    assert "DEBUG must be one of" in result.stderr
+    result = manage("check", DEBUG="1", DATABASE_URL="nosuchdb://x")
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_check_deploy_is_clean_in_production():
+    result = manage("check", "--deploy", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="example.com")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stderr + result.stdout
