@@ -1,8 +1,13 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from governance.demo import DEMO_ACCOUNTS, seed_accounts
+from disciplines.defaults import ensure_default_catalogue
+from disciplines.models import ApplicationArea, Discipline
+from governance.defaults import ensure_default_activities
+from governance.demo import DEMO_ACCOUNTS, seed_accounts, seed_memberships, seed_model
+from governance.models import Activity
 
 
 class Command(BaseCommand):
@@ -23,6 +28,12 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             created = seed_accounts(password=settings.DEMO_PASSWORD)
+            # The defaults are loaded by migrations too; a flushed test database lacks them.
+            ensure_default_catalogue(Discipline, ApplicationArea)
+            ensure_default_activities(Activity)
+            admin = get_user_model().objects.get(username="admin")
+            seed_memberships(actor=admin)
+            seed_model(actor=admin)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created demo accounts: {', '.join(created)}"))
         else:
