@@ -103,7 +103,6 @@ def seed_memberships(*, actor):
     product = Discipline.objects.get(slug="product")
     plan = [
         ("communicator", hub, Membership.Function.COMMUNICATOR, 8),
-        ("lead", hub, Membership.Function.COMMUNICATOR, 4),
         ("expert", product, Membership.Function.EXPERT, 4),
         ("expert2", product, Membership.Function.EXPERT, 3),
         ("manager", product, Membership.Function.MANAGER, 2),

@@ -3,19 +3,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from governance import views
+from governance.views import dashboards
 
 admin.site.site_header = "Social media governance"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/<slug:role>/", views.dashboard, name="dashboard"),
+    path("", dashboards.home, name="home"),
+    path("dashboard/<slug:role>/", dashboards.dashboard, name="dashboard"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("models/", include("governance.model_urls")),
+    path("catalogue/", include("disciplines.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", dashboards.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("governance.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

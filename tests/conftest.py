@@ -132,3 +132,56 @@ def english_by_default():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def disciplines(db):
+    """The default catalogue (loaded by migrations), by slug."""
+    from disciplines.models import Discipline
+
+    return {d.slug: d for d in Discipline.objects.all()}
+
+
+@pytest.fixture
+def make_model(lead, disciplines):
+    """A hub and spoke draft built through the services, valid unless told otherwise.
+
+    make_model(spokes=["marketing", "sales"], complete_raci=True, publish=False)
+    The hub sits in corporate communications; with complete_raci every activity gets the
+    hub as A/R, so the model publishes.
+    """
+    from governance import services
+    from governance.models import Activity, ModelType
+
+    def make(
+        *,
+        name="Draft model",
+        spokes=("marketing", "customer-service", "sales"),
+        complete_raci=True,
+        publish=False,
+        actor=None,
+    ):
+        actor = actor or lead
+        model = services.model_create(actor=actor, name=name, type=ModelType.HUB_AND_SPOKE)
+        hub = services.hub_save(
+            model=model,
+            actor=actor,
+            name="Centre of excellence",
+            home_discipline=disciplines["corporate-communications"],
+        )
+        for slug in spokes:
+            services.spoke_save(model=model, actor=actor, discipline=disciplines[slug], hub=hub)
+        if complete_raci:
+            services.responsibilities_update(
+                model=model,
+                actor=actor,
+                changes=[
+                    services.CellChange(activity.pk, hub.home_discipline_id, "", "AR")
+                    for activity in Activity.objects.all()
+                ],
+            )
+        if publish:
+            model = services.model_publish(model=model, actor=actor)
+        return model
+
+    return make

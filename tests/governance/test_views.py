@@ -122,7 +122,7 @@ def test_healthz_reports_database_ok(client, db):
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(client, db):
-    with mock.patch("governance.views._database_ok", return_value=False):
+    with mock.patch("governance.views.dashboards._database_ok", return_value=False):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json() == {"database": "unreachable"}
@@ -132,7 +132,7 @@ def test_healthz_checks_the_broker_when_one_is_configured(client, db):
     from governance.celery import app
 
     app.conf.task_always_eager = False
-    with mock.patch("governance.views._broker_ok", return_value=False):
+    with mock.patch("governance.views.dashboards._broker_ok", return_value=False):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "broker": "unreachable"}

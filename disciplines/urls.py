@@ -1,0 +1,5 @@
+"""Pages for the discipline catalogue."""
+
+app_name = "disciplines"
+
+urlpatterns = []

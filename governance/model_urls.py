@@ -1,0 +1,5 @@
+"""Pages for organisational models: list, editor, diagram, questionnaire."""
+
+app_name = "models"
+
+urlpatterns = []
