@@ -40,6 +40,13 @@ DEMO_RACI = {
 }
 DEMO_HUB_DISCIPLINE = "corporate-communications"
 DEMO_SPOKES = [
-    "marketing", "customer-service", "sales", "product", "market-research", "human-resources", "legal", "it",
+    "marketing",
+    "customer-service",
+    "sales",
+    "product",
+    "market-research",
+    "human-resources",
+    "legal",
+    "it",
     "management",
 ]

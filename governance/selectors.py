@@ -56,8 +56,12 @@ def model_units(model):
     by_hub = {unit.obj.pk: unit for unit in units}
     for spoke in spokes:
         unit = Unit(
-            discipline=spoke.discipline, kind="spoke", name=str(spoke.discipline), person=spoke.liaison,
-            hub=spoke.hub, obj=spoke,
+            discipline=spoke.discipline,
+            kind="spoke",
+            name=str(spoke.discipline),
+            person=spoke.liaison,
+            hub=spoke.hub,
+            obj=spoke,
         )
         units.append(unit)
         if spoke.hub_id in by_hub:
@@ -80,7 +84,9 @@ def raci_grid(model, units=None):
     units = model_units(model) if units is None else units
     cells = {
         (activity_id, discipline_id): role
-        for activity_id, discipline_id, role in model.responsibilities.values_list("activity_id", "discipline_id", "role")
+        for activity_id, discipline_id, role in model.responsibilities.values_list(
+            "activity_id", "discipline_id", "role"
+        )
     }
     return RaciGrid(activities=list(Activity.objects.all()), units=units, cells=cells)
 

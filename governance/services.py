@@ -21,11 +21,16 @@ MODEL_FIELDS = ("name", "type", "executive_sponsor", "notes")
 
 
 class PublishRefused(DomainError):
-    """Publishing found broken rules; `problems` lists them all."""
+    """Publishing found broken rules; `problems` lists them all (the API answers 400)."""
+
+    http_status = 400
 
     def __init__(self, problems):
         super().__init__(_("The model cannot be published yet: fix the problems listed."), code="invalid_model")
         self.problems = problems
+
+    def as_data(self):
+        return {**super().as_data(), "problems": [problem.as_dict() for problem in self.problems]}
 
 
 def _require_lead(actor, action):
@@ -185,9 +190,9 @@ def spoke_save(*, model, actor, spoke=None, discipline, hub=None, liaison=None):
         raise ValidationError(_("This spoke belongs to another model."))
     previous = spoke.discipline_id
     if Spoke.objects.filter(model=locked, discipline=discipline).exclude(pk=spoke.pk).exists():
-        raise ValidationError({"discipline": _("%(discipline)s is already a spoke of this model.") % {
-            "discipline": discipline
-        }})
+        raise ValidationError(
+            {"discipline": _("%(discipline)s is already a spoke of this model.") % {"discipline": discipline}}
+        )
     spoke.discipline = discipline
     spoke.hub = hub
     spoke.liaison = liaison
@@ -244,9 +249,7 @@ def responsibilities_update(*, model, actor, changes):
     valid_roles = set(Responsibility.Role.values)
     current = {
         (cell.activity_id, cell.discipline_id): cell
-        for cell in locked.responsibilities.select_for_update().filter(
-            activity_id__in={c.activity_id for c in changes}
-        )
+        for cell in locked.responsibilities.select_for_update().filter(activity_id__in={c.activity_id for c in changes})
     }
     conflicts = []
     for change in changes:

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,86 +15,200 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Discipline',
+            name="Discipline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('name_de', models.CharField(blank=True, max_length=100, verbose_name='name (German)')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('marketing', 'Marketing'), ('communications', 'Communications'), ('service', 'Customer service'), ('sales', 'Sales'), ('product', 'Product and innovation'), ('research', 'Research and intelligence'), ('hr', 'Human resources'), ('internal', 'Internal communications'), ('legal', 'Legal and compliance'), ('investor_relations', 'Investor relations'), ('it', 'IT'), ('management', 'Management'), ('other', 'Other')], default='other', max_length=30, verbose_name='kind')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_de', models.TextField(blank=True, verbose_name='description (German)')),
-                ('colour', models.CharField(default='#64748b', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Enter a colour as #rrggbb, for example #1d4ed8.')], verbose_name='colour')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("name_de", models.CharField(blank=True, max_length=100, verbose_name="name (German)")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("marketing", "Marketing"),
+                            ("communications", "Communications"),
+                            ("service", "Customer service"),
+                            ("sales", "Sales"),
+                            ("product", "Product and innovation"),
+                            ("research", "Research and intelligence"),
+                            ("hr", "Human resources"),
+                            ("internal", "Internal communications"),
+                            ("legal", "Legal and compliance"),
+                            ("investor_relations", "Investor relations"),
+                            ("it", "IT"),
+                            ("management", "Management"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("description_de", models.TextField(blank=True, verbose_name="description (German)")),
+                (
+                    "colour",
+                    models.CharField(
+                        default="#64748b",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb, for example #1d4ed8."
+                            )
+                        ],
+                        verbose_name="colour",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'discipline',
-                'verbose_name_plural': 'disciplines',
-                'ordering': ['position', 'name'],
+                "verbose_name": "discipline",
+                "verbose_name_plural": "disciplines",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Expertise',
+            name="Expertise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='topic tags')),
-                ('profile', models.TextField(blank=True, max_length=2000, verbose_name='profile')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='expertise', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("tags", models.JSONField(blank=True, default=list, verbose_name="topic tags")),
+                ("profile", models.TextField(blank=True, max_length=2000, verbose_name="profile")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="expertise",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'expertise',
-                'verbose_name_plural': 'expertise',
+                "verbose_name": "expertise",
+                "verbose_name_plural": "expertise",
             },
         ),
         migrations.CreateModel(
-            name='Absence',
+            name="Absence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(verbose_name='to')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('deputy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deputising', to=settings.AUTH_USER_MODEL, verbose_name='deputy')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='absences', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_on", models.DateField(verbose_name="from")),
+                ("ends_on", models.DateField(verbose_name="to")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deputising",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="deputy",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="absences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'absence',
-                'verbose_name_plural': 'absences',
-                'ordering': ['starts_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='absence_ends_after_start'), models.CheckConstraint(condition=models.Q(('deputy', models.F('user')), _negated=True), name='absence_deputy_not_self')],
+                "verbose_name": "absence",
+                "verbose_name_plural": "absences",
+                "ordering": ["starts_on"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gte", models.F("starts_on"))), name="absence_ends_after_start"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("deputy", models.F("user")), _negated=True), name="absence_deputy_not_self"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationArea',
+            name="ApplicationArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
-                ('title_de', models.CharField(blank=True, max_length=120, verbose_name='title (German)')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_de', models.TextField(blank=True, verbose_name='description (German)')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('discipline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='application_areas', to='disciplines.discipline')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=120, verbose_name="title")),
+                ("title_de", models.CharField(blank=True, max_length=120, verbose_name="title (German)")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("description_de", models.TextField(blank=True, verbose_name="description (German)")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "discipline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="application_areas",
+                        to="disciplines.discipline",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application area',
-                'verbose_name_plural': 'application areas',
-                'ordering': ['discipline__position', 'position', 'title'],
-                'constraints': [models.UniqueConstraint(fields=('discipline', 'title'), name='application_area_unique_title')],
+                "verbose_name": "application area",
+                "verbose_name_plural": "application areas",
+                "ordering": ["discipline__position", "position", "title"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("discipline", "title"), name="application_area_unique_title")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('function', models.CharField(choices=[('expert', 'Expert'), ('manager', 'Manager'), ('communicator', 'Communicator')], max_length=20, verbose_name='function')),
-                ('weekly_capacity_hours', models.DecimalField(decimal_places=1, default=4, help_text='Hours a week this person can give to social media work.', max_digits=4, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(60)], verbose_name='weekly capacity (hours)')),
-                ('discipline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='disciplines.discipline')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "function",
+                    models.CharField(
+                        choices=[("expert", "Expert"), ("manager", "Manager"), ("communicator", "Communicator")],
+                        max_length=20,
+                        verbose_name="function",
+                    ),
+                ),
+                (
+                    "weekly_capacity_hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=4,
+                        help_text="Hours a week this person can give to social media work.",
+                        max_digits=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(60),
+                        ],
+                        verbose_name="weekly capacity (hours)",
+                    ),
+                ),
+                (
+                    "discipline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="disciplines.discipline",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['discipline__position', 'function', 'user__last_name', 'user__first_name'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'discipline', 'function'), name='membership_unique'), models.CheckConstraint(condition=models.Q(('weekly_capacity_hours__gte', 0), ('weekly_capacity_hours__lte', 60)), name='membership_capacity_range')],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["discipline__position", "function", "user__last_name", "user__first_name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "discipline", "function"), name="membership_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("weekly_capacity_hours__gte", 0), ("weekly_capacity_hours__lte", 60)),
+                        name="membership_capacity_range",
+                    ),
+                ],
             },
         ),
     ]

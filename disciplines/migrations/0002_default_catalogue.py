@@ -4,7 +4,9 @@ from disciplines.defaults import ensure_default_catalogue
 
 
 def load(apps, schema_editor):
-    ensure_default_catalogue(apps.get_model("disciplines", "Discipline"), apps.get_model("disciplines", "ApplicationArea"))
+    ensure_default_catalogue(
+        apps.get_model("disciplines", "Discipline"), apps.get_model("disciplines", "ApplicationArea")
+    )
 
 
 class Migration(migrations.Migration):

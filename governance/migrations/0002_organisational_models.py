@@ -6,110 +6,273 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('disciplines', '0001_catalogue'),
-        ('governance', '0001_role_groups'),
+        ("disciplines", "0001_catalogue"),
+        ("governance", "0001_role_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
-                ('name_de', models.CharField(blank=True, max_length=120, verbose_name='name (German)')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='short name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
+                ("name_de", models.CharField(blank=True, max_length=120, verbose_name="name (German)")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="short name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'activity',
-                'verbose_name_plural': 'activities',
-                'ordering': ['position', 'name'],
+                "verbose_name": "activity",
+                "verbose_name_plural": "activities",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationalModel',
+            name="OrganisationalModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('type', models.CharField(choices=[('decentralized', 'Decentralized (organic)'), ('centralized', 'Centralized'), ('hub_and_spoke', 'Hub and spoke (coordinated)'), ('multiple_hub_and_spoke', 'Multiple hub and spoke (dandelion)'), ('holistic', 'Holistic (honeycomb)')], default='hub_and_spoke', max_length=30, verbose_name='type')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('archived', 'Archived')], default='draft', editable=False, max_length=10, verbose_name='status')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('published_at', models.DateTimeField(editable=False, null=True, verbose_name='published')),
-                ('based_on', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='copies', to='governance.organisationalmodel')),
-                ('created_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('executive_sponsor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sponsored_models', to=settings.AUTH_USER_MODEL, verbose_name='executive sponsor')),
-                ('published_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("decentralized", "Decentralized (organic)"),
+                            ("centralized", "Centralized"),
+                            ("hub_and_spoke", "Hub and spoke (coordinated)"),
+                            ("multiple_hub_and_spoke", "Multiple hub and spoke (dandelion)"),
+                            ("holistic", "Holistic (honeycomb)"),
+                        ],
+                        default="hub_and_spoke",
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("active", "Active"), ("archived", "Archived")],
+                        default="draft",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("published_at", models.DateTimeField(editable=False, null=True, verbose_name="published")),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="copies",
+                        to="governance.organisationalmodel",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "executive_sponsor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="sponsored_models",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="executive sponsor",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisational model',
-                'verbose_name_plural': 'organisational models',
-                'ordering': ['-published_at', '-created_at'],
+                "verbose_name": "organisational model",
+                "verbose_name_plural": "organisational models",
+                "ordering": ["-published_at", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Hub',
+            name="Hub",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('is_coordinating_centre', models.BooleanField(default=False, help_text='In a multiple hub and spoke model, the centre that ties the hubs together.', verbose_name='coordinating centre')),
-                ('home_discipline', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='disciplines.discipline', verbose_name='home discipline')),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='lead')),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hubs', to='governance.organisationalmodel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "is_coordinating_centre",
+                    models.BooleanField(
+                        default=False,
+                        help_text="In a multiple hub and spoke model, the centre that ties the hubs together.",
+                        verbose_name="coordinating centre",
+                    ),
+                ),
+                (
+                    "home_discipline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="disciplines.discipline",
+                        verbose_name="home discipline",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="lead",
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hubs",
+                        to="governance.organisationalmodel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hub',
-                'verbose_name_plural': 'hubs',
-                'ordering': ['-is_coordinating_centre', 'name'],
+                "verbose_name": "hub",
+                "verbose_name_plural": "hubs",
+                "ordering": ["-is_coordinating_centre", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Responsibility',
+            name="Responsibility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('R', 'Responsible'), ('A', 'Accountable'), ('AR', 'Accountable and responsible'), ('C', 'Consulted'), ('I', 'Informed')], max_length=2, verbose_name='role')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responsibilities', to='governance.activity')),
-                ('discipline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='disciplines.discipline')),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responsibilities', to='governance.organisationalmodel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("R", "Responsible"),
+                            ("A", "Accountable"),
+                            ("AR", "Accountable and responsible"),
+                            ("C", "Consulted"),
+                            ("I", "Informed"),
+                        ],
+                        max_length=2,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responsibilities",
+                        to="governance.activity",
+                    ),
+                ),
+                (
+                    "discipline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="disciplines.discipline"
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responsibilities",
+                        to="governance.organisationalmodel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'responsibility',
-                'verbose_name_plural': 'responsibilities',
-                'ordering': ['activity__position', 'discipline__position'],
+                "verbose_name": "responsibility",
+                "verbose_name_plural": "responsibilities",
+                "ordering": ["activity__position", "discipline__position"],
             },
         ),
         migrations.CreateModel(
-            name='Spoke',
+            name="Spoke",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('discipline', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='disciplines.discipline', verbose_name='discipline')),
-                ('hub', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='spokes', to='governance.hub', verbose_name='hub')),
-                ('liaison', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='liaison')),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='spokes', to='governance.organisationalmodel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "discipline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="disciplines.discipline",
+                        verbose_name="discipline",
+                    ),
+                ),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="spokes",
+                        to="governance.hub",
+                        verbose_name="hub",
+                    ),
+                ),
+                (
+                    "liaison",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="liaison",
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="spokes",
+                        to="governance.organisationalmodel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'spoke',
-                'verbose_name_plural': 'spokes',
-                'ordering': ['discipline__position', 'discipline__name'],
+                "verbose_name": "spoke",
+                "verbose_name_plural": "spokes",
+                "ordering": ["discipline__position", "discipline__name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='organisationalmodel',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('status',), name='one_active_model'),
+            model_name="organisationalmodel",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")), fields=("status",), name="one_active_model"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responsibility',
-            constraint=models.UniqueConstraint(fields=('model', 'activity', 'discipline'), name='responsibility_cell_once'),
+            model_name="responsibility",
+            constraint=models.UniqueConstraint(
+                fields=("model", "activity", "discipline"), name="responsibility_cell_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='spoke',
-            constraint=models.UniqueConstraint(fields=('model', 'discipline'), name='spoke_discipline_once'),
+            model_name="spoke",
+            constraint=models.UniqueConstraint(fields=("model", "discipline"), name="spoke_discipline_once"),
         ),
     ]
