@@ -93,7 +93,8 @@ def _structure_problems(model_type, hubs, spokes):
                 "spokes_not_allowed",
                 format_lazy(
                     _(
-                        "In a centralized model the central unit runs everything, so there are no spokes: remove {names}."
+                        "In a centralized model the central unit runs everything, so there are no spokes: "
+                        "remove {names}."
                     ),
                     names=_names(spoke.discipline for spoke in spokes),
                 ),
