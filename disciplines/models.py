@@ -1,10 +1,14 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.i18n import localized
+
+# Paths under /catalogue/ that a discipline's slug would otherwise hide.
+RESERVED_SLUGS = frozenset({"add", "people"})
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb, for example #1d4ed8."))
 
@@ -41,6 +45,12 @@ class Discipline(models.Model):
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": _("“%(slug)s” is reserved; choose another short name.") % {"slug": self.slug}}
+            )
 
     @property
     def label(self):

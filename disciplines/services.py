@@ -32,26 +32,28 @@ def _save(instance, *, actor, action, **fields):
     return instance
 
 
-def _delete(instance, *, actor, action, in_use_message):
+def _delete(instance, *, actor, action):
     _require_editor(actor, action)
     try:
         instance.delete()
-    except ProtectedError:
-        raise ValidationError(in_use_message) from None
+    except ProtectedError as error:
+        blockers = sorted({f"{obj._meta.verbose_name} “{obj}”" for obj in error.protected_objects})
+        raise ValidationError(
+            _("%(object)s is still used by %(blockers)s; remove it there first.")
+            % {"object": instance, "blockers": ", ".join(blockers)}
+        ) from None
 
 
 def discipline_save(*, actor, discipline=None, **fields):
     return _save(discipline or Discipline(), actor=actor, action="discipline_save", **fields)
 
 
+@transaction.atomic
 def discipline_delete(*, actor, discipline):
-    _delete(
-        discipline,
-        actor=actor,
-        action="discipline_delete",
-        in_use_message=_("%(discipline)s is a hub or spoke of an organisational model; remove it there first.")
-        % {"discipline": discipline},
-    )
+    members = list(discipline.memberships.select_related("user"))
+    _delete(discipline, actor=actor, action="discipline_delete")
+    for membership in members:
+        _drop_role_if_last(membership.user, membership.function)
 
 
 def area_save(*, actor, area=None, **fields):
@@ -59,23 +61,30 @@ def area_save(*, actor, area=None, **fields):
 
 
 def area_delete(*, actor, area):
-    _delete(area, actor=actor, action="area_delete", in_use_message="")
+    _delete(area, actor=actor, action="area_delete")
+
+
+def _drop_role_if_last(user, function):
+    """The role that goes with a function goes when the person's last such membership goes."""
+    if not Membership.objects.filter(user=user, function=function).exists():
+        user.groups.remove(role_group(FUNCTION_ROLE[function]))
 
 
 @transaction.atomic
 def membership_save(*, actor, membership=None, **fields):
     """Save a membership; the member also gets the role that goes with the function."""
+    before = (membership.user, membership.function) if membership and membership.pk else None
     membership = _save(membership or Membership(), actor=actor, action="membership_save", **fields)
     membership.user.groups.add(role_group(FUNCTION_ROLE[membership.function]))
+    if before and before != (membership.user, membership.function):
+        _drop_role_if_last(*before)
     return membership
 
 
 @transaction.atomic
 def membership_delete(*, actor, membership):
-    _delete(membership, actor=actor, action="membership_delete", in_use_message="")
-    # The role goes when the last membership with that function goes.
-    if not Membership.objects.filter(user=membership.user, function=membership.function).exists():
-        membership.user.groups.remove(role_group(FUNCTION_ROLE[membership.function]))
+    _delete(membership, actor=actor, action="membership_delete")
+    _drop_role_if_last(membership.user, membership.function)
 
 
 def normalise_tags(tags):
@@ -112,4 +121,4 @@ def absence_save(*, actor, absence=None, **fields):
 
 
 def absence_delete(*, actor, absence):
-    _delete(absence, actor=actor, action="absence_delete", in_use_message="")
+    _delete(absence, actor=actor, action="absence_delete")

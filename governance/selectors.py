@@ -17,7 +17,11 @@ def model_list(user):
 
 
 def active_model():
-    return OrganisationalModel.objects.filter(status=OrganisationalModel.Status.ACTIVE).first()
+    return (
+        OrganisationalModel.objects.filter(status=OrganisationalModel.Status.ACTIVE)
+        .select_related("executive_sponsor")
+        .first()
+    )
 
 
 @dataclass

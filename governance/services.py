@@ -196,7 +196,13 @@ def spoke_save(*, model, actor, spoke=None, discipline, hub=None, liaison=None):
     spoke.discipline = discipline
     spoke.hub = hub
     spoke.liaison = liaison
-    spoke.save()
+    try:
+        with transaction.atomic():
+            spoke.save()
+    except IntegrityError:  # the same discipline added by someone else a moment ago
+        raise ValidationError(
+            {"discipline": _("%(discipline)s is already a spoke of this model.") % {"discipline": discipline}}
+        ) from None
     if previous and previous != discipline.pk:
         _drop_orphaned_cells(locked, previous)
     return spoke

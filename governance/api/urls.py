@@ -3,9 +3,21 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from disciplines.api import views as discipline_views
+from governance.api import viewsets as governance_views
 from governance.api.views import MeView, TokenView
 
 router = DefaultRouter()
+router.register("disciplines", discipline_views.DisciplineViewSet, basename="discipline")
+router.register("application-areas", discipline_views.ApplicationAreaViewSet, basename="application-area")
+router.register("memberships", discipline_views.MembershipViewSet, basename="membership")
+router.register("expertise", discipline_views.ExpertiseViewSet, basename="expertise")
+router.register("absences", discipline_views.AbsenceViewSet, basename="absence")
+router.register("org-models", governance_views.OrganisationalModelViewSet, basename="org-model")
+router.register("hubs", governance_views.HubViewSet, basename="hub")
+router.register("spokes", governance_views.SpokeViewSet, basename="spoke")
+router.register("activities", governance_views.ActivityViewSet, basename="activity")
+router.register("responsibilities", governance_views.ResponsibilityViewSet, basename="responsibility")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -6,8 +6,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from governance import selectors
 from governance.access import Role, log_denied, roles_of
 from governance.celery import app as celery_app
+from governance.permissions import can_manage_governance
 
 
 @login_required
@@ -27,7 +29,17 @@ def dashboard(request, role):
     if role not in roles_of(request.user):
         log_denied(request.user, "dashboard", role.value)
         raise PermissionDenied
-    return render(request, f"governance/dashboard_{role.value}.html", {"role": role})
+    # Every dashboard shows the active model's diagram: one query for the model here, then
+    # a fixed number for its units and sponsor however many spokes it has.
+    return render(
+        request,
+        f"governance/dashboard_{role.value}.html",
+        {
+            "role": role,
+            "active_model": selectors.active_model(),
+            "can_manage_governance": can_manage_governance(request.user),
+        },
+    )
 
 
 @never_cache
