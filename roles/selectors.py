@@ -1,0 +1,389 @@
+"""Read queries shared by pages and the API, ready to render (a fixed number of queries).
+
+Assessments are read only through `Assessment.objects.visible_to(viewer)`, so whatever a
+selector returns, a viewer never learns levels they may not see. Views still look the
+person up in `people_assessable_by(viewer)` first, so a stranger gets a 404 rather than
+an empty page.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import ModelType
+from governance.selectors import active_model, model_units
+from roles.models import (
+    Assessment,
+    Competency,
+    CompetencyCategory,
+    JobProfile,
+    RequiredLevel,
+    RoleAssignment,
+    Seniority,
+    UnitKind,
+)
+
+FOCUS_SIZE = 3
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+def profile_list():
+    return JobProfile.objects.all()
+
+
+def category_list():
+    return CompetencyCategory.objects.prefetch_related("competencies")
+
+
+def competency_list():
+    return Competency.objects.select_related("category")
+
+
+def required_level_list():
+    return RequiredLevel.objects.select_related("profile", "competency__category")
+
+
+def assignment_list(viewer, *, current=False, today=None):
+    assignments = RoleAssignment.objects.visible_to(viewer).select_related(
+        "user", "profile", "discipline", "created_by"
+    )
+    return assignments.current(today) if current else assignments
+
+
+def assessment_list(viewer, *, person=None):
+    """Assessments `viewer` may see, newest first; only `person`'s when given."""
+    assessments = Assessment.objects.visible_to(viewer).select_related("user", "competency__category", "assessed_by")
+    return assessments if person is None else assessments.filter(user=person)
+
+
+def current_assignment(person, *, today=None):
+    """The profile `person` holds now; with several, the one held since most recently."""
+    return (
+        RoleAssignment.objects.current(today)
+        .filter(user=person)
+        .select_related("profile", "discipline")
+        .order_by("-since", "-pk")
+        .first()
+    )
+
+
+# --- The matrix -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixColumn:
+    profile: JobProfile
+    seniority: str
+
+    @property
+    def label(self):
+        if not self.profile.has_seniorities:
+            return str(self.profile)
+        return f"{self.profile} ({Seniority(self.seniority).label})"
+
+
+@dataclass
+class CompetencyMatrix:
+    columns: list  # MatrixColumn, profile by profile
+    categories: list  # CompetencyCategory with .competencies prefetched
+    cells: dict  # (profile_id, seniority, competency_id) -> level
+
+    def level(self, profile, seniority, competency):
+        return self.cells.get((profile.pk, seniority, competency.pk))
+
+    def rows(self):
+        """(category, competency, [(column, level or None), ...]) in display order."""
+        for category in self.categories:
+            for competency in category.competencies.all():
+                yield (
+                    category,
+                    competency,
+                    [(column, self.level(column.profile, column.seniority, competency)) for column in self.columns],
+                )
+
+    def missing(self):
+        """Cells without a level: (column, competency). Empty when the matrix is complete."""
+        return [
+            (column, competency)
+            for _category, competency, cells in self.rows()
+            for column, level in cells
+            if level is None
+        ]
+
+
+def competency_matrix():
+    """Every profile and seniority against every competency; four queries."""
+    profiles = list(JobProfile.objects.all())
+    columns = [MatrixColumn(profile, seniority) for profile in profiles for seniority in profile.seniorities]
+    categories = list(CompetencyCategory.objects.prefetch_related("competencies"))
+    cells = {
+        (profile_id, seniority, competency_id): level
+        for profile_id, seniority, competency_id, level in RequiredLevel.objects.values_list(
+            "profile_id", "seniority", "competency_id", "level"
+        )
+    }
+    return CompetencyMatrix(columns=columns, categories=categories, cells=cells)
+
+
+# --- Gap analysis ---------------------------------------------------------------------------
+
+
+@dataclass
+class GapRow:
+    """A competency of the person's profile: what is required, what the assessments say."""
+
+    competency: Competency
+    required: int
+    assessment: Assessment | None = None  # the latest by a manager or lead
+    self_assessment: Assessment | None = None  # the latest by the person
+
+    @property
+    def level(self):
+        """The level the gap is measured against: the manager's or lead's view wins over the self view."""
+        chosen = self.assessment or self.self_assessment
+        return chosen.level if chosen else None
+
+    @property
+    def gap(self):
+        return None if self.level is None else self.required - self.level
+
+    @property
+    def is_self_only(self):
+        return self.assessment is None and self.self_assessment is not None
+
+
+@dataclass
+class Focus:
+    """What to work on next: one competency, or a category when several top gaps share it."""
+
+    competencies: list
+    gap: int  # the largest gap among them
+    category: CompetencyCategory | None = None
+
+    @property
+    def label(self):
+        return str(self.category) if self.category else str(self.competencies[0])
+
+
+@dataclass
+class GapAnalysis:
+    person: object
+    assignment: RoleAssignment | None
+    rows: list  # GapRow, largest gap first, unassessed last
+    focus: list  # Focus, at most FOCUS_SIZE competencies in all
+    history: list  # every visible assessment of the person, oldest first
+
+    @property
+    def shortfalls(self):
+        return [row for row in self.rows if row.gap is not None and row.gap > 0]
+
+    @property
+    def falls_short(self):
+        return bool(self.shortfalls)
+
+
+def _sort_key(row):
+    competency = row.competency
+    # Largest gap first; not assessed (None) after every assessed row; then matrix order.
+    return (row.gap is None, -(row.gap or 0), competency.category.position, competency.position, competency.name)
+
+
+def _latest_by_kind(assessments):
+    """{(competency_id, is_self): latest assessment} from assessments ordered oldest first."""
+    latest = {}
+    for assessment in assessments:
+        latest[(assessment.competency_id, assessment.is_self)] = assessment
+    return latest
+
+
+def suggested_focus(rows, size=FOCUS_SIZE):
+    """The competencies of the `size` largest gaps; several from one category become that category."""
+    top = [row for row in rows if row.gap is not None and row.gap > 0][:size]
+    by_category = defaultdict(list)
+    for row in top:
+        by_category[row.competency.category_id].append(row)
+    focus = []
+    for row in top:
+        shared = by_category.pop(row.competency.category_id, None)
+        if shared is None:
+            continue  # already part of a category's focus
+        focus.append(
+            Focus(
+                competencies=[r.competency for r in shared],
+                gap=max(r.gap for r in shared),
+                category=row.competency.category if len(shared) > 1 else None,
+            )
+        )
+    return focus
+
+
+def gap_analysis(*, viewer, person, assignment=None, today=None):
+    """`person`'s latest levels against the required levels of their profile and seniority.
+
+    Uses the current assignment unless one is given. Three queries: the assignment, the
+    profile's required levels and the person's assessments visible to `viewer`.
+    """
+    if assignment is None:
+        assignment = current_assignment(person, today=today)
+    history = list(assessment_list(viewer, person=person).order_by("assessed_on", "pk"))
+    rows = []
+    if assignment is not None:
+        latest = _latest_by_kind(history)
+        required = RequiredLevel.objects.filter(
+            profile_id=assignment.profile_id, seniority=assignment.seniority
+        ).select_related("competency__category")
+        rows = sorted(
+            (
+                GapRow(
+                    competency=cell.competency,
+                    required=cell.level,
+                    assessment=latest.get((cell.competency_id, False)),
+                    self_assessment=latest.get((cell.competency_id, True)),
+                )
+                for cell in required
+            ),
+            key=_sort_key,
+        )
+    return GapAnalysis(person=person, assignment=assignment, rows=rows, focus=suggested_focus(rows), history=history)
+
+
+# --- Staffing -------------------------------------------------------------------------------
+
+
+@dataclass
+class Vacancy:
+    unit: object  # governance.selectors.Unit
+    profile: JobProfile
+    message: str
+
+
+@dataclass
+class UnitStaffing:
+    unit: object  # governance.selectors.Unit
+    holders: list = field(default_factory=list)  # [(profile, [assignment, ...])] in profile order
+    vacancies: list = field(default_factory=list)
+
+    @property
+    def moved(self):
+        """Assignments made when this discipline was the other kind of unit (a spoke now the hub)."""
+        return [a for _profile, assignments in self.holders for a in assignments if a.kind != self.unit.kind]
+
+
+@dataclass
+class Shortfall:
+    assignment: RoleAssignment
+    gaps: list  # [(competency, required, level, gap)], largest first
+
+    @property
+    def person(self):
+        return self.assignment.user
+
+    @property
+    def largest_gap(self):
+        return self.gaps[0][3]
+
+
+@dataclass
+class Staffing:
+    model: object
+    units: list  # UnitStaffing, hubs first
+    outside: list  # current assignments in disciplines that are no unit of the model
+    shortfalls: list  # Shortfall, largest gap first
+
+    @property
+    def vacancies(self):
+        return [vacancy for unit in self.units for vacancy in unit.vacancies]
+
+
+def _person_sort_key(assignment):
+    user = assignment.user
+    return (assignment.profile.position, user.last_name.lower(), user.first_name.lower(), user.get_username())
+
+
+def _vacancies(model, unit, held_slugs, profiles_by_slug):
+    expects_spoke_cm = model.type in (ModelType.HUB_AND_SPOKE, ModelType.MULTIPLE_HUB_AND_SPOKE)
+    smm = profiles_by_slug.get(JobProfile.SOCIAL_MEDIA_MANAGER)
+    cm = profiles_by_slug.get(JobProfile.COMMUNITY_MANAGER)
+    if unit.kind == UnitKind.HUB and smm and smm.slug not in held_slugs:
+        yield Vacancy(unit, smm, _("The hub has no social media manager."))
+    if unit.kind == UnitKind.SPOKE and expects_spoke_cm and cm and cm.slug not in held_slugs:
+        yield Vacancy(unit, cm, _("The spoke has no community manager."))
+
+
+def staffing(*, viewer, model=None, today=None):
+    """Who holds which profile in each hub and spoke of `model` (the active one by default).
+
+    Vacancies: a hub without a social media manager; in a (multiple) hub and spoke model,
+    a spoke without a community manager. Shortfalls: current holders whose latest
+    assessments visible to `viewer` fall below their required levels. None when there
+    is no model. A fixed number of queries however many units, people and assessments.
+    """
+    model = model or active_model()
+    if model is None:
+        return None
+    today = today or timezone.localdate()
+    units = model_units(model)
+    profiles = list(JobProfile.objects.all())
+    profiles_by_slug = {profile.slug: profile for profile in profiles}
+    current = RoleAssignment.objects.current(today)
+    assignments = sorted(current.select_related("user", "profile", "discipline"), key=_person_sort_key)
+
+    by_discipline = defaultdict(list)
+    for assignment in assignments:
+        by_discipline[assignment.discipline_id].append(assignment)
+    unit_rows = []
+    for unit in units:
+        held = by_discipline.get(unit.key, [])
+        grouped = defaultdict(list)
+        for assignment in held:
+            grouped[assignment.profile_id].append(assignment)
+        holders = [(profile, grouped[profile.pk]) for profile in profiles if profile.pk in grouped]
+        row = UnitStaffing(unit=unit, holders=holders)
+        row.vacancies = list(_vacancies(model, unit, {a.profile.slug for a in held}, profiles_by_slug))
+        unit_rows.append(row)
+    unit_keys = {unit.key for unit in units}
+    outside = [assignment for assignment in assignments if assignment.discipline_id not in unit_keys]
+    return Staffing(
+        model=model,
+        units=unit_rows,
+        outside=outside,
+        shortfalls=_shortfalls(viewer, assignments, current),
+    )
+
+
+def _shortfalls(viewer, assignments, current):
+    """Current holders whose latest levels (manager's or lead's view first) fall short; two queries."""
+    if not assignments:
+        return []
+    required = defaultdict(list)  # (profile_id, seniority) -> [(competency, level)]
+    for cell in RequiredLevel.objects.filter(profile_id__in={a.profile_id for a in assignments}).select_related(
+        "competency__category"
+    ):
+        required[(cell.profile_id, cell.seniority)].append((cell.competency, cell.level))
+    latest = {}  # (user_id, competency_id, is_self) -> level
+    rows = (
+        Assessment.objects.visible_to(viewer)
+        .latest_only()
+        .filter(user__in=current.values("user_id"))
+        .values_list("user_id", "competency_id", "is_self", "level")
+    )
+    for user_id, competency_id, is_self, level in rows:
+        latest[(user_id, competency_id, is_self)] = level
+    shortfalls = []
+    for assignment in assignments:
+        gaps = []
+        for competency, needed in required[(assignment.profile_id, assignment.seniority)]:
+            level = latest.get((assignment.user_id, competency.pk, False))
+            if level is None:
+                level = latest.get((assignment.user_id, competency.pk, True))
+            if level is not None and needed > level:
+                gaps.append((competency, needed, level, needed - level))
+        if gaps:
+            gaps.sort(key=lambda gap: (-gap[3], gap[0].category.position, gap[0].position))
+            shortfalls.append(Shortfall(assignment=assignment, gaps=gaps))
+    shortfalls.sort(key=lambda shortfall: -shortfall.largest_gap)
+    return shortfalls
