@@ -33,8 +33,10 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+# Live-server tests commit for real, so the database is flushed after each; serialized
+# rollback restores what the migrations loaded (default disciplines, activities, matrix).
 @pytest.fixture
-def demo_data(transactional_db, settings):
+def demo_data(transactional_db, django_db_serialized_rollback, settings):
     settings.DEBUG = True  # seed_demo refuses to run otherwise
     call_command("seed_demo")
     settings.DEBUG = False

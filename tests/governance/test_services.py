@@ -163,7 +163,7 @@ def test_a_spoke_cannot_hang_off_another_models_hub(make_model, lead, discipline
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_publishes_leave_exactly_one_active_model(make_model, lead):
     drafts = [make_model(name=f"Draft {i}") for i in range(2)]
     barrier = threading.Barrier(2)

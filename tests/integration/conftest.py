@@ -39,7 +39,7 @@ def _database_url_for(name):
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db):
+def celery_worker_process(transactional_db, django_db_serialized_rollback):
     """Start `celery worker` on the test database; yield once it answers a ping."""
     from governance.celery import app
 
