@@ -200,3 +200,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("postgres"):
             item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL pointing at PostgreSQL"))
+
+
+@pytest.fixture(autouse=True)
+def database_for_every_test(db):
+    """Every test may touch the database, even through fixtures looked up by name.
+
+    pytest-django runs tests it does not see using the database after the transactional
+    ones, whose flush removes the content the migrations loaded; a test that reached the
+    database through request.getfixturevalue would then find no default disciplines.
+    """

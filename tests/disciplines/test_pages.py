@@ -196,11 +196,12 @@ EDIT_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("page", EDIT_PAGES)
+# Not named "page": pytest-playwright would take that for its browser page fixture.
+@pytest.mark.parametrize("edit_page", EDIT_PAGES)
 @pytest.mark.parametrize("persona", ["communicator", "expert", "manager", "executive", "outsider"])
-def test_only_leads_may_open_or_send_edit_pages(request, client_for, catalogue, page, persona):
+def test_only_leads_may_open_or_send_edit_pages(request, client_for, catalogue, edit_page, persona):
     client = client_for(request.getfixturevalue(persona))
-    url, data = edit_pages(catalogue)[page]
+    url, data = edit_pages(catalogue)[edit_page]
     before = snapshot()
     assert client.get(url).status_code == 403
     response = client.post(url, data)
@@ -209,10 +210,10 @@ def test_only_leads_may_open_or_send_edit_pages(request, client_for, catalogue, 
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("page", EDIT_PAGES)
-def test_leads_open_every_edit_page_and_the_change_lands(client_for, lead, catalogue, page):
+@pytest.mark.parametrize("edit_page", EDIT_PAGES)
+def test_leads_open_every_edit_page_and_the_change_lands(client_for, lead, catalogue, edit_page):
     client = client_for(lead)
-    url, data = edit_pages(catalogue)[page]
+    url, data = edit_pages(catalogue)[edit_page]
     before = snapshot()
     assert client.get(url).status_code == 200
     response = client.post(url, data)
