@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("models/", include("governance.model_urls")),
     path("catalogue/", include("disciplines.urls")),
+    path("profiles/", include("roles.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", dashboards.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,5 @@
+"""Pages for job profiles, the competency matrix, assessments and staffing."""
+
+app_name = "roles"
+
+urlpatterns = []
