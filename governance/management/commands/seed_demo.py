@@ -8,6 +8,9 @@ from disciplines.models import ApplicationArea, Discipline
 from governance.defaults import ensure_default_activities
 from governance.demo import DEMO_ACCOUNTS, seed_accounts, seed_memberships, seed_model
 from governance.models import Activity
+from roles import demo as roles_demo
+from roles.defaults import ensure_default_matrix
+from roles.models import Competency, CompetencyCategory, JobProfile, RequiredLevel
 
 
 class Command(BaseCommand):
@@ -31,9 +34,11 @@ class Command(BaseCommand):
             # The defaults are loaded by migrations too; a flushed test database lacks them.
             ensure_default_catalogue(Discipline, ApplicationArea)
             ensure_default_activities(Activity)
+            ensure_default_matrix(JobProfile, CompetencyCategory, Competency, RequiredLevel)
             admin = get_user_model().objects.get(username="admin")
             seed_memberships(actor=admin)
             seed_model(actor=admin)
+            roles_demo.seed(actor=admin)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created demo accounts: {', '.join(created)}"))
         else:
