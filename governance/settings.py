@@ -228,6 +228,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BAS
 # Time-based work lives here and reads the database; no task is scheduled with an ETA.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "governance.tasks.clear_expired_sessions", "schedule": 6 * 3600},
+    # Expert input workflow: each job is idempotent and cheap when there is nothing to do.
+    "content-workflow-sweep": {"task": "content_workflow.tasks.sweep_stuck_requests", "schedule": 300},
+    "content-workflow-deadlines": {"task": "content_workflow.tasks.run_deadlines", "schedule": 900},
+    "content-workflow-deputies": {"task": "content_workflow.tasks.sync_deputy_grants", "schedule": 3600},
+    "content-workflow-digests": {"task": "content_workflow.tasks.send_digests", "schedule": 3600},
 }
 
 # --- REST API ---------------------------------------------------------------------------

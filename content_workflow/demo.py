@@ -1,0 +1,150 @@
+"""Demo content for the expert input workflow, made through the services.
+
+`seed(actor=admin)` runs after the demo accounts, memberships and the demo model exist
+(`seed_demo` calls it last). It is idempotent: budgets carry idempotency keys, and the
+requests are only made while the demo communicator has none.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from content_workflow import services
+from content_workflow.models import ExpertInputRequest
+from disciplines.models import Discipline
+
+DEMO_USERS = ("communicator", "expert", "expert2", "manager")
+
+# title, brief, tags, hours, days until due, channel, format, where to take it
+DEMO_REQUESTS = [
+    (
+        "Integration partner story",
+        "How a partner connected their CRM through our API in two days: the technical steps, in plain words.",
+        ["integrations", "api"],
+        "2.5",
+        12,
+        "blog",
+        "blog_post",
+        "completed",
+    ),
+    (
+        "Roadmap interview for the blog",
+        "Thirty minutes on what comes next for the platform, for a Q&A post.",
+        ["roadmap"],
+        "1",
+        9,
+        "blog",
+        "interview",
+        "delivered",
+    ),
+    (
+        "Security white paper: quotes",
+        "Two or three quotable sentences on how we protect customer data.",
+        ["security"],
+        "1.5",
+        14,
+        "linkedin",
+        "whitepaper",
+        "accepted",
+    ),
+    (
+        "Pricing FAQ for service replies",
+        "Short, correct answers to the five pricing questions customer service gets most on social channels.",
+        ["pricing"],
+        "2",
+        7,
+        "website",
+        "faq",
+        "assigned",
+    ),
+    (
+        "Developer conference keynote series",
+        "A series of posts around the keynote: needs a lot of the product team's time.",
+        ["api", "roadmap"],
+        "30",
+        40,
+        "youtube",
+        "video",
+        "routed",
+    ),
+    (
+        "API changelog explained",
+        "What changed in the API this quarter, and why customers should care.",
+        ["api"],
+        "2.5",
+        21,
+        "newsletter",
+        "post",
+        "draft",
+    ),
+]
+
+
+def _month(offset):
+    first = timezone.localdate().replace(day=1)
+    return (first + datetime.timedelta(days=32 * offset)).replace(day=1)
+
+
+def seed(*, actor):
+    """Budgets for this and next month (product and the hub) and a handful of requests in
+    different states. Returns the requests made (none when they exist or users are missing)."""
+    users = {user.username: user for user in get_user_model().objects.filter(username__in=DEMO_USERS)}
+    if len(users) < len(DEMO_USERS):
+        return []
+    disciplines = {d.slug: d for d in Discipline.objects.filter(slug__in=["product", "corporate-communications"])}
+    if len(disciplines) < 2:
+        return []
+    for offset in (0, 1):
+        month = _month(offset)
+        for slug, hours, approver in (("product", 20, users["manager"]), ("corporate-communications", 10, actor)):
+            services.budget_approve(
+                actor=approver,
+                discipline=disciplines[slug],
+                month=month,
+                hours=Decimal(hours),
+                reason="Demo: monthly time for expert input",
+                idempotency_key=f"demo:{slug}:{month:%Y-%m}",
+            )
+    if ExpertInputRequest.objects.filter(requester=users["communicator"]).exists():
+        return []
+    return [_make(row, users, disciplines["product"]) for row in DEMO_REQUESTS]
+
+
+def _make(row, users, product):
+    title, brief, tags, hours, days, channel, format_, goal = row
+    communicator = users["communicator"]
+    request = services.request_create(
+        actor=communicator,
+        title=title,
+        brief=brief,
+        topic_tags=tags,
+        target_discipline=product,
+        estimated_hours=Decimal(hours),
+        due_date=timezone.localdate() + datetime.timedelta(days=days),
+        content_piece=title,
+        channel=channel,
+        format=format_,
+    )
+    if goal == "draft":
+        return request
+    services.request_submit(request=request, actor=communicator)
+    # Route now, inside the seeding transaction; the task queued for after the commit
+    # then finds the work done and does nothing.
+    services.request_route(request_id=request.pk)
+    request.refresh_from_db()
+    if goal in ("routed", "assigned") or request.assignee is None:
+        return request
+    request = services.request_accept(request=request, actor=request.assignee)
+    if goal == "accepted":
+        return request
+    request = services.request_deliver(
+        request=request,
+        actor=request.assignee,
+        text="Here is my input: the key facts, two quotes and a link to the spec.",
+        hours_spent=Decimal(hours),
+    )
+    if goal == "delivered":
+        return request
+    return services.request_complete(request=request, actor=communicator, note="Published, thank you!")

@@ -1,0 +1,91 @@
+"""Texts for stored codes, rendered in the reader's language.
+
+Routing reasons and timeline events are stored as {"code": ..., params}, not as text,
+so a German reader sees German even when an English-speaking worker wrote the row.
+"""
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+TEMPLATES = {
+    "no_active_model": _("No organisational model is active, so nobody can be asked."),
+    "out_of_scope": _("The active organisational model does not let the requester ask this discipline."),
+    "no_candidates": _(
+        "Nobody suitable: %(experts)s expert(s) in the discipline, %(absent)s absent, "
+        "%(declined)s declined, %(busy)s at capacity."
+    ),
+    "no_budget": _(
+        "Experts are available, but the %(month)s budget has %(remaining)s h left for %(hours)s h: "
+        "%(shortfall)s h asked of the managers."
+    ),
+    "manager_pick": _("Chosen by %(manager)s."),
+    "escalated": _("Not answered within %(days)s business day(s): escalated to %(names)s."),
+    "reminder": _("Reminder sent to %(name)s."),
+    "due_tomorrow": _("Due tomorrow: reminder sent to %(name)s."),
+    "overdue": _("The due date %(due)s has passed."),
+    "requeued": _("Routing queued again by the sweeper (attempt %(attempt)s of %(max)s)."),
+    "gave_up": _("Routing failed %(attempts)s times; a manager picks an expert."),
+    "allocation_approved": _("%(hours)s h approved."),
+    "allocation_partial": _("%(approved)s of %(requested)s h approved; the requester may accept %(offer)s h."),
+    "allocation_rejected": _("More time refused."),
+    "offer_accepted": _("Estimate lowered to %(estimate)s h."),
+    "delivered": _("%(hours)s h spent for an estimate of %(estimate)s h."),
+    "overrun": _("%(hours)s h spent for an estimate of %(estimate)s h: %(overrun)s h over."),
+    "shared": _("Shared with %(name)s."),
+}
+
+
+def _listed(value):
+    return ", ".join(str(item) for item in value) if isinstance(value, list | tuple) else value
+
+
+def routing_match_text(data):
+    """ "matched: pricing, api; open load 2 h of 6 h" (and whether the requester asked for them)."""
+    parts = []
+    if data.get("preferred"):
+        parts.append(gettext("preferred by the requester"))
+    tags = data.get("tags") or []
+    parts.append(gettext("matched: %(tags)s") % {"tags": ", ".join(tags)} if tags else gettext("no topic match"))
+    parts.append(
+        gettext("open load %(load)s h of %(capacity)s h") % {"load": data["load"], "capacity": data["capacity"]}
+    )
+    return "; ".join(parts)
+
+
+def describe(data):
+    """The text for a stored {"code": ..., params} (empty for unknown codes or no data)."""
+    if not data:
+        return ""
+    code = data.get("code")
+    if code == "matched":
+        text = routing_match_text(data)
+    elif code in TEMPLATES:
+        params = {key: _listed(value) for key, value in data.items() if key != "code"}
+        try:
+            text = str(TEMPLATES[code]) % params
+        except (KeyError, TypeError, ValueError):
+            # An old row that lacks a parameter still shows something sensible.
+            text = str(TEMPLATES[code]).split("%")[0].strip()
+    else:
+        return ""
+    if data.get("deputy_for"):
+        text += " " + gettext("(as deputy of %(manager)s)") % {"manager": data["deputy_for"]}
+    return text
+
+
+def format_hours(value):
+    """Hours as people write them, in the active language: 2.50 -> "2.5", 10.00 -> "10"."""
+    from decimal import Decimal
+
+    from django.utils.formats import number_format
+
+    value = Decimal(value).normalize()
+    places = max(-value.as_tuple().exponent, 0)
+    return number_format(value, decimal_pos=places)
+
+
+def plain_hours(value):
+    """Hours for stored data, the same in every language: 2.50 -> "2.5"."""
+    from decimal import Decimal
+
+    return f"{Decimal(value).normalize():f}"

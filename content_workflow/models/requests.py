@@ -1,0 +1,328 @@
+"""Expert input requests, their timeline and what the expert delivers."""
+
+import uuid
+from decimal import Decimal
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from content_workflow.models.messages import describe
+from content_workflow.transitions import Status
+
+HOURS = {"max_digits": 6, "decimal_places": 2}
+
+
+class Channel(models.TextChoices):
+    BLOG = "blog", _("Corporate blog")
+    LINKEDIN = "linkedin", _("LinkedIn")
+    X = "x", _("X (Twitter)")
+    INSTAGRAM = "instagram", _("Instagram")
+    YOUTUBE = "youtube", _("YouTube")
+    NEWSLETTER = "newsletter", _("Newsletter")
+    WEBSITE = "website", _("Website")
+    OTHER = "other", _("Other")
+
+
+class Format(models.TextChoices):
+    BLOG_POST = "blog_post", _("Blog post")
+    INTERVIEW = "interview", _("Interview")
+    POST = "post", _("Social post")
+    VIDEO = "video", _("Video")
+    WHITEPAPER = "whitepaper", _("White paper")
+    FAQ = "faq", _("Answers for service replies")
+    OTHER = "other", _("Other")
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+class ExpertInputRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping queryset for requests: list and detail, pages and API.
+
+        Requester, assignees now or before, managers of the target discipline (and their
+        deputies while granted), guardian shares; governance leads, executives and admins
+        read everything. Anything else is not there at all, so a view answers 404.
+        """
+        from content_workflow.permissions import request_visibility
+
+        return request_visibility(self, user)
+
+
+class ExpertInputRequest(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    brief = models.TextField(_("brief"), max_length=10000)
+    topic_tags = models.JSONField(_("topic tags"), default=list, blank=True)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expert_requests", verbose_name=_("requester")
+    )
+    target_discipline = models.ForeignKey(
+        "disciplines.Discipline", on_delete=models.PROTECT, related_name="expert_requests", verbose_name=_("discipline")
+    )
+    preferred_expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("preferred expert"),
+    )
+    estimated_hours = models.DecimalField(
+        _("estimated hours"), **HOURS, validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(200)]
+    )
+    due_date = models.DateField(_("due date"))
+    content_piece = models.CharField(_("content piece"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.BLOG)
+    format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.BLOG_POST)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="assigned_expert_requests",
+        verbose_name=_("assignee"),
+    )
+    # Why routing chose the assignee (or nobody): {"code": ..., params}; see routing.reason_text.
+    routing_reason = models.JSONField(default=dict, blank=True, editable=False)
+
+    # The current reservation: what to release or consume, whatever the estimate is now.
+    reservation_budget = models.ForeignKey(
+        "content_workflow.TimeBudget", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    reserved_hours = models.DecimalField(**HOURS, default=0, editable=False)
+    # Counts reservations, so each one gets its own ledger idempotency keys.
+    reservation_cycle = models.PositiveIntegerField(default=0, editable=False)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True, editable=False)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+
+    # Deadlines, computed at assignment; each "..._at" marker is set once by a conditional
+    # UPDATE, so a periodic job that runs twice sends nothing twice.
+    response_due_at = models.DateTimeField(_("answer due"), null=True, blank=True, editable=False)
+    reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_day_before_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True, editable=False)
+    overdue_since = models.DateTimeField(_("overdue since"), null=True, blank=True, editable=False)
+
+    # The sweeper: when to look again if routing has not moved the request on.
+    next_sweep_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sweep_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = ExpertInputRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("expert input request")
+        verbose_name_plural = _("expert input requests")
+        indexes = [
+            models.Index(fields=["status", "next_sweep_at"], name="cw_request_sweep"),
+            models.Index(fields=["status", "response_due_at"], name="cw_request_response_due"),
+            models.Index(fields=["status", "due_date"], name="cw_request_due"),
+            models.Index(fields=["assignee", "status"], name="cw_request_assignee"),
+            models.Index(fields=["target_discipline", "status"], name="cw_request_discipline"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(estimated_hours__gt=0), name="cw_request_estimate_positive"),
+            models.CheckConstraint(condition=Q(reserved_hours__gte=0), name="cw_request_reserved_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_overdue(self):
+        return self.overdue_since is not None and self.status not in (
+            Status.DELIVERED,
+            Status.COMPLETED,
+            Status.CANCELLED,
+        )
+
+    @property
+    def routing_reason_text(self):
+        return describe(self.routing_reason)
+
+
+class RequestEvent(models.Model):
+    """One line of a request's timeline. Append-only: rows are never changed or deleted.
+
+    `data` holds the machine-readable details ({"code": ..., params}); `text` renders
+    them in the reader's language, so the timeline is translated when read.
+    """
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("Status change")
+        ROUTING = "routing", _("Routing decision")
+        REMINDER = "reminder", _("Reminder")
+        ESCALATION = "escalation", _("Escalation")
+        OVERDUE = "overdue", _("Overdue")
+        SWEEP = "sweep", _("Re-queued")
+        BUDGET = "budget", _("Budget")
+        SHARE = "share", _("Shared")
+
+    request = models.ForeignKey(ExpertInputRequest, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TRANSITION)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Set when this event gave the request an assignee: "assigned to them now or before".
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        indexes = [models.Index(fields=["request", "assignee"], name="cw_event_assignee")]
+
+    def __str__(self):
+        return f"{self.request_id}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Request events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Request events are append-only.")
+
+    @property
+    def text(self):
+        return describe(self.data)
+
+
+class Contribution(models.Model):
+    """The expert's input for a request, and the hours it really took."""
+
+    request = models.OneToOneField(ExpertInputRequest, on_delete=models.CASCADE, related_name="contribution")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("expert")
+    )
+    text = models.TextField(_("input"), max_length=50000)
+    hours_spent = models.DecimalField(
+        _("hours spent"), **HOURS, validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(500)]
+    )
+    created_at = models.DateTimeField(_("delivered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [models.CheckConstraint(condition=Q(hours_spent__gt=0), name="cw_contribution_hours_positive")]
+
+    def __str__(self):
+        return f"{self.request}: {self.hours_spent} h"
+
+
+def _attachment_path(instance, filename):
+    # The stored name is random: nothing the uploader typed ends up in a path.
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"contributions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file that comes with a contribution. Checked on upload (size, type), and always
+    handed out as a download, never rendered by the browser: see `download_response`."""
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+    def download_response(self):
+        """A FileResponse that makes the browser save the file instead of showing it.
+
+        The type is a plain octet stream (never the uploader's claim), so an HTML or SVG
+        upload cannot run script in our origin; the name is sanitised.
+        """
+        from django.http import FileResponse
+
+        response = FileResponse(
+            self.file.open("rb"),
+            as_attachment=True,
+            filename=get_valid_filename(self.original_name) or "attachment",
+            content_type="application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        return response
+
+
+class ResponseTarget(models.Model):
+    """How fast a discipline's experts answer (accept or decline) a request."""
+
+    discipline = models.OneToOneField(
+        "disciplines.Discipline", on_delete=models.CASCADE, related_name="response_target"
+    )
+    business_days = models.PositiveSmallIntegerField(
+        _("answer within (business days)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+
+    class Meta:
+        verbose_name = _("response target")
+        verbose_name_plural = _("response targets")
+
+    def __str__(self):
+        return f"{self.discipline}: {self.business_days}"
+
+
+# --- django-guardian grants with direct foreign keys (fast Exists in visible_to) -------------
+
+
+class ExpertInputRequestUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(ExpertInputRequest, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("request permission (user)")
+        verbose_name_plural = _("request permissions (user)")
+
+
+class ExpertInputRequestGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(ExpertInputRequest, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("request permission (group)")
+        verbose_name_plural = _("request permissions (group)")

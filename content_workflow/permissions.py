@@ -1,0 +1,215 @@
+"""Who may see and do what in the expert input workflow. Deny by default.
+
+Rights follow from stored facts: a request knows its requester and assignee (now and
+before, through its events); `Membership` says who manages which discipline;
+django-guardian holds what no membership implies (a deputy for an absent manager, a
+request shared with a colleague). Governance leads and executives read everything here
+but change nothing; superusers (admins) may do what managers and requesters may.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from content_workflow.transitions import Actor
+from disciplines.models import Membership
+from governance.access import Role, has_role
+
+APPROVE_BUDGET = "approve_timebudget"
+VIEW_BUDGET = "view_timebudget"
+VIEW_REQUEST = "view_expertinputrequest"
+
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+def reads_everything(user):
+    return user.is_authenticated and (
+        user.is_superuser or has_role(user, Role.GOVERNANCE_LEAD) or has_role(user, Role.EXECUTIVE)
+    )
+
+
+# --- Managers and their deputies -------------------------------------------------------------
+
+
+def _live_deputy_grants(user, today):
+    from content_workflow.models import DeputyGrant
+
+    return DeputyGrant.objects.filter(deputy=user, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today)
+
+
+def _deputy_permissions(user, today, **lookups):
+    """Guardian grants of `approve_timebudget` that count today: the permission row on the
+    budget of this month, and a live grant for those dates (the audit row)."""
+    from content_workflow.models import TimeBudgetUserObjectPermission
+
+    return TimeBudgetUserObjectPermission.objects.filter(
+        user=user,
+        permission__codename=APPROVE_BUDGET,
+        permission__content_type__app_label="content_workflow",
+        content_object__month=month_start(today),
+        content_object__discipline__deputy_grants__in=_live_deputy_grants(user, today),
+        **lookups,
+    )
+
+
+def managed_discipline_ids(user, *, today=None):
+    """Disciplines `user` manages: by membership, or as a deputy granted for today."""
+    if not user.is_authenticated:
+        return set()
+    today = today or timezone.localdate()
+    own = Membership.objects.filter(user=user, function=Membership.Function.MANAGER).values_list(
+        "discipline_id", flat=True
+    )
+    deputy = _deputy_permissions(user, today).values_list("content_object__discipline_id", flat=True)
+    return set(own) | set(deputy)
+
+
+def can_manage_discipline(user, discipline, *, today=None):
+    """Approve time, decide allocations, pick experts: the discipline's managers, their
+    deputies while granted, and admins."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    discipline_id = getattr(discipline, "pk", discipline)
+    return discipline_id in managed_discipline_ids(user, today=today)
+
+
+def deputy_for(user, discipline, *, today=None):
+    """The absent manager `user` stands in for in `discipline` today, or None."""
+    today = today or timezone.localdate()
+    discipline_id = getattr(discipline, "pk", discipline)
+    if Membership.objects.filter(user=user, discipline_id=discipline_id, function=Membership.Function.MANAGER).exists():
+        return None
+    grant = _live_deputy_grants(user, today).filter(discipline_id=discipline_id).select_related("manager").first()
+    return grant.manager if grant else None
+
+
+def can_view_budgets(user, discipline):
+    return reads_everything(user) or can_manage_discipline(user, discipline)
+
+
+# --- Actors on one request ------------------------------------------------------------------
+
+
+def actors_for(user, request, *, today=None):
+    """Who `user` is for `request`, as the transition table names it."""
+    if user is None:
+        return {Actor.SYSTEM}
+    if not user.is_authenticated:
+        return set()
+    actors = set()
+    if user.pk == request.requester_id:
+        actors.add(Actor.REQUESTER)
+    if request.assignee_id is not None and user.pk == request.assignee_id:
+        actors.add(Actor.ASSIGNEE)
+    if can_manage_discipline(user, request.target_discipline_id, today=today):
+        actors.add(Actor.MANAGER)
+    if user.is_superuser:
+        actors.add(Actor.ADMIN)
+    return actors
+
+
+def can_request(user):
+    """May ask for expert input at all: the active model gives them someone to ask."""
+    from content_workflow.routing import request_scope
+
+    return user.is_authenticated and not request_scope(user).is_empty
+
+
+def can_edit_request(user, request):
+    from content_workflow.transitions import Status
+
+    return user.is_authenticated and user.pk == request.requester_id and request.status == Status.DRAFT
+
+
+def can_share_request(user, request):
+    return user.is_authenticated and (user.pk == request.requester_id or user.is_superuser)
+
+
+def can_decide_allocation(user, allocation):
+    return can_manage_discipline(user, allocation.discipline_id)
+
+
+def can_answer_offer(user, allocation):
+    """Accept the smaller estimate a manager offered (or withdraw): the requester."""
+    return user.is_authenticated and user.pk == allocation.request.requester_id
+
+
+# --- Scoping querysets -----------------------------------------------------------------------
+
+
+def request_visibility(queryset, user):
+    from content_workflow.models import (
+        ExpertInputRequestGroupObjectPermission,
+        ExpertInputRequestUserObjectPermission,
+        RequestEvent,
+    )
+
+    if not user.is_authenticated:
+        return queryset.none()
+    if reads_everything(user):
+        return queryset
+    today = timezone.localdate()
+    discipline = OuterRef("target_discipline")
+    return queryset.filter(
+        Q(requester=user)
+        | Q(assignee=user)
+        | Exists(RequestEvent.objects.filter(request=OuterRef("pk"), assignee=user))
+        | Exists(Membership.objects.filter(user=user, function=Membership.Function.MANAGER, discipline=discipline))
+        | Exists(_deputy_permissions(user, today, content_object__discipline=discipline))
+        | Exists(
+            ExpertInputRequestUserObjectPermission.objects.filter(
+                user=user, content_object=OuterRef("pk"), permission__codename=VIEW_REQUEST
+            )
+        )
+        | Exists(
+            ExpertInputRequestGroupObjectPermission.objects.filter(
+                group__user=user, content_object=OuterRef("pk"), permission__codename=VIEW_REQUEST
+            )
+        )
+    )
+
+
+def budget_visibility(queryset, user):
+    from content_workflow.models import TimeBudgetGroupObjectPermission, TimeBudgetUserObjectPermission
+
+    if not user.is_authenticated:
+        return queryset.none()
+    if reads_everything(user):
+        return queryset
+    today = timezone.localdate()
+    return queryset.filter(
+        Exists(
+            Membership.objects.filter(
+                user=user, function=Membership.Function.MANAGER, discipline=OuterRef("discipline")
+            )
+        )
+        # A deputy sees the discipline's budgets while the grant runs.
+        | Exists(_deputy_permissions(user, today).filter(content_object__discipline=OuterRef("discipline")))
+        | Exists(
+            TimeBudgetUserObjectPermission.objects.filter(
+                user=user, content_object=OuterRef("pk"), permission__codename=VIEW_BUDGET
+            )
+        )
+        | Exists(
+            TimeBudgetGroupObjectPermission.objects.filter(
+                group__user=user, content_object=OuterRef("pk"), permission__codename=VIEW_BUDGET
+            )
+        )
+    )
+
+
+def allocation_visibility(queryset, user):
+    if not user.is_authenticated:
+        return queryset.none()
+    if reads_everything(user):
+        return queryset
+    today = timezone.localdate()
+    discipline = OuterRef("discipline")
+    return queryset.filter(
+        Q(request__requester=user)
+        | Exists(Membership.objects.filter(user=user, function=Membership.Function.MANAGER, discipline=discipline))
+        | Exists(_deputy_permissions(user, today, content_object__discipline=discipline))
+    )

@@ -1,0 +1,122 @@
+"""Read queries shared by pages and the API, ready to render: every list costs a fixed
+number of queries whatever its length, and always starts from `visible_to(user)`."""
+
+from django.db.models import Count, Prefetch, Q, Sum
+
+from content_workflow.models import (
+    Attachment,
+    BudgetEntry,
+    ExpertInputRequest,
+    Notification,
+    RequestEvent,
+    TimeAllocationRequest,
+    TimeBudget,
+)
+from content_workflow.routing import request_scope
+from content_workflow.transitions import OPEN_WORK, Status
+from disciplines.models import Discipline, Membership
+
+REQUEST_RELATED = ("requester", "assignee", "preferred_expert", "target_discipline")
+
+
+def request_list(user, *, status=None, discipline=None):
+    """Requests `user` may see, newest first; filter by status or discipline."""
+    queryset = ExpertInputRequest.objects.visible_to(user).select_related(*REQUEST_RELATED)
+    if status:
+        queryset = queryset.filter(status__in=[status] if isinstance(status, str) else status)
+    if discipline:
+        queryset = queryset.filter(target_discipline=discipline)
+    return queryset
+
+
+def request_detail(user):
+    """The queryset for one request's page: timeline, contribution and allocations
+    fetched with it (look the request up in it: another's request is not there)."""
+    return (
+        request_list(user)
+        .prefetch_related(
+            Prefetch("events", queryset=RequestEvent.objects.select_related("actor", "assignee")),
+            Prefetch("allocations", queryset=TimeAllocationRequest.objects.select_related("decided_by")),
+            Prefetch("contribution__attachments", queryset=Attachment.objects.order_by("pk")),
+        )
+        .select_related("contribution", "contribution__author", "reservation_budget")
+    )
+
+
+def my_work(user):
+    """What is asked of `user` as an expert right now."""
+    return request_list(user).filter(assignee=user, status__in=OPEN_WORK).order_by("due_date", "-priority")
+
+
+def attachment_for_download(user, pk):
+    """An attachment of a request `user` may see (else DoesNotExist: a 404)."""
+    visible = ExpertInputRequest.objects.visible_to(user).values("pk")
+    return Attachment.objects.select_related("contribution").get(pk=pk, contribution__request__in=visible)
+
+
+def budget_list(user, *, month=None, discipline=None):
+    queryset = TimeBudget.objects.visible_to(user).select_related("discipline", "approved_by")
+    if month:
+        queryset = queryset.filter(month=month.replace(day=1))
+    if discipline:
+        queryset = queryset.filter(discipline=discipline)
+    return queryset
+
+
+def budget_entries(budget):
+    return BudgetEntry.objects.filter(budget=budget).select_related("actor", "request", "allocation")
+
+
+def allocation_list(user, *, pending=False):
+    queryset = TimeAllocationRequest.objects.visible_to(user).select_related(
+        "request", "request__requester", "discipline", "decided_by"
+    )
+    if pending:
+        queryset = queryset.filter(status__in=TimeAllocationRequest.PENDING)
+    return queryset
+
+
+def notification_list(user, *, unread=False):
+    queryset = Notification.objects.visible_to(user).select_related("request")
+    return queryset.unread() if unread else queryset
+
+
+def unread_count(user):
+    return Notification.objects.visible_to(user).unread().count()
+
+
+def askable_disciplines(user):
+    """The disciplines the request form offers `user`, and the rule that limits them
+    (so the form says so before anyone submits)."""
+    scope = request_scope(user)
+    queryset = Discipline.objects.all()
+    if scope.disciplines is not None:
+        queryset = queryset.filter(pk__in=scope.disciplines)
+    return queryset, scope
+
+
+def discipline_experts(discipline):
+    """The experts of a discipline, for a manager who picks one."""
+    return (
+        Membership.objects.filter(discipline=discipline, function=Membership.Function.EXPERT)
+        .select_related("user", "user__expertise")
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+
+
+def team_contributions(discipline, *, since=None):
+    """Who in a discipline contributes how much: delivered requests and hours per expert."""
+    delivered = Q(
+        user__contributions__request__target_discipline=discipline,
+        user__contributions__request__status__in=[Status.DELIVERED, Status.COMPLETED],
+    )
+    if since:
+        delivered &= Q(user__contributions__created_at__gte=since)
+    return (
+        discipline_experts(discipline)
+        .annotate(
+            delivered_count=Count("user__contributions", filter=delivered, distinct=True),
+            hours_spent=Sum("user__contributions__hours_spent", filter=delivered),
+        )
+        .order_by("-hours_spent", "user_id")
+    )

@@ -1,0 +1,483 @@
+"""Every change to an expert input request: one function per use case.
+
+Each function locks the request row, checks the transition table and the actor, writes
+the new state and a `RequestEvent` in one transaction, and schedules follow-up work
+(routing, e-mail) to run after the commit. Pages, the API, tasks and admin actions all
+call these; none repeats their steps.
+"""
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from content_workflow.models import (
+    Attachment,
+    Contribution,
+    ExpertInputRequest,
+    Notification,
+    RequestEvent,
+    ResponseTarget,
+    TimeAllocationRequest,
+)
+from content_workflow.models.messages import format_hours, plain_hours
+from content_workflow.permissions import (
+    actors_for,
+    can_manage_discipline,
+    can_share_request,
+    deputy_for,
+)
+from content_workflow.routing import request_scope
+from content_workflow.services.budgets import (
+    BudgetExceeded,
+    month_label,
+    release_for_request,
+    reservation_shortfall,
+    reserve_for_request,
+    settle_delivery,
+)
+from content_workflow.services.deadlines import assignment_deadlines
+from content_workflow.services.notifications import display_name, notify, notify_managers
+from content_workflow.transitions import OPEN_WORK, ROUTABLE, Actor, Status, allowed_actors, check_transition
+from disciplines.models import Membership
+from disciplines.services import normalise_tags
+from governance.access import log_denied
+from governance.errors import DomainError
+from governance.transactions import enqueue_on_commit
+
+STUCK_AFTER = timedelta(minutes=getattr(settings, "CONTENT_WORKFLOW_STUCK_MINUTES", 10))
+MAX_ATTACHMENT_BYTES = getattr(settings, "CONTENT_WORKFLOW_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+MAX_ATTACHMENTS = 5
+# Documents and images only: nothing a browser would run (HTML, SVG, scripts).
+DOCUMENTS = ".pdf .doc .docx .odt .rtf .txt .md .csv .xls .xlsx .ods .ppt .pptx .odp"
+IMAGES = ".png .jpg .jpeg .gif .webp"
+ALLOWED_EXTENSIONS = frozenset(f"{DOCUMENTS} {IMAGES}".split())
+EDITABLE_FIELDS = (
+    "title",
+    "brief",
+    "topic_tags",
+    "target_discipline",
+    "preferred_expert",
+    "estimated_hours",
+    "due_date",
+    "content_piece",
+    "channel",
+    "format",
+    "priority",
+)
+
+
+# --- The one way a request changes state ----------------------------------------------------
+
+
+def locked_request(request):
+    """Re-read the request under a row lock (the caller is inside a transaction)."""
+    return ExpertInputRequest.objects.select_for_update().get(pk=getattr(request, "pk", request))
+
+
+def authorize(locked, *, to, actor):
+    """Check the table, then the actor; return extra event data (a deputy's audit note)."""
+    check_transition(locked.status, to)
+    allowed = allowed_actors(locked.status, to)
+    acting = actors_for(actor, locked) & allowed
+    if not acting:
+        log_denied(actor, f"request_to_{to}", f"request:{locked.pk}")
+        raise PermissionDenied(_("You may not do this with this request."))
+    if acting == {Actor.MANAGER}:
+        manager = deputy_for(actor, locked.target_discipline_id)
+        if manager is not None:
+            return {"deputy_for": display_name(manager)}
+    return {}
+
+
+def apply(locked, *, to, actor, note="", data=None, event_assignee=None, kind=RequestEvent.Kind.TRANSITION, **fields):
+    """Write the new state of a locked, authorised request and its timeline event."""
+    now = timezone.now()
+    from_status = locked.status
+    locked.status = to
+    locked.status_changed_at = now
+    if to in ROUTABLE:
+        locked.next_sweep_at = now + STUCK_AFTER
+        if from_status not in ROUTABLE:
+            locked.sweep_attempts = 0  # the sweeper counts attempts per wait for routing
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save()
+    RequestEvent.objects.create(
+        request=locked,
+        kind=kind,
+        actor=actor,
+        assignee=event_assignee,
+        from_status=from_status,
+        to_status=to,
+        note=note,
+        data=data or {},
+        created_at=now,
+    )
+    return locked
+
+
+def move(locked, *, to, actor, note="", data=None, **fields):
+    extra = authorize(locked, to=to, actor=actor)
+    return apply(locked, to=to, actor=actor, note=note, data={**(data or {}), **extra}, **fields)
+
+
+def enqueue_routing(request):
+    from content_workflow import tasks
+
+    enqueue_on_commit(tasks.route_request, request.pk)
+
+
+def _due(request):
+    return date_format(request.due_date, "SHORT_DATE_FORMAT")
+
+
+# --- Validation -----------------------------------------------------------------------------
+
+
+def _check_expert(discipline_id, expert, *, field, requester_id=None):
+    if expert is None:
+        return
+    is_expert = Membership.objects.filter(
+        user=expert, discipline_id=discipline_id, function=Membership.Function.EXPERT
+    ).exists()
+    if not is_expert:
+        raise ValidationError({field: _("Choose an expert of the requested discipline.")})
+    if requester_id is not None and expert.pk == requester_id:
+        raise ValidationError({field: _("The requester cannot answer their own request.")})
+
+
+def _validate(request, actor):
+    """Everything a request must satisfy to be saved or submitted, as form errors."""
+    request.full_clean(exclude=["requester"])
+    if request.due_date < timezone.localdate():
+        raise ValidationError({"due_date": _("Choose a due date from today on.")})
+    scope = request_scope(actor)
+    if scope.is_empty:
+        log_denied(actor, "request_create")
+        raise PermissionDenied(str(scope.message))
+    if not scope.allows(request.target_discipline_id):
+        raise ValidationError(
+            {
+                "target_discipline": _("The active organisational model does not let you ask %(discipline)s. %(rule)s")
+                % {"discipline": request.target_discipline, "rule": scope.message}
+            }
+        )
+    _check_expert(
+        request.target_discipline_id, request.preferred_expert, field="preferred_expert", requester_id=actor.pk
+    )
+
+
+def _set_fields(request, fields):
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        if name == "topic_tags":
+            value = normalise_tags(value or [])
+        setattr(request, name, value)
+
+
+# --- Requester ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_create(*, actor, submit=False, **fields):
+    """A new request (a draft, or submitted at once with `submit=True`)."""
+    request = ExpertInputRequest(requester=actor)
+    _set_fields(request, fields)
+    _validate(request, actor)
+    request.save()
+    RequestEvent.objects.create(request=request, actor=actor, to_status=Status.DRAFT)
+    if submit:
+        request = request_submit(request=request, actor=actor)
+    return request
+
+
+@transaction.atomic
+def request_update(*, request, actor, **fields):
+    """Change a draft: only its requester, only while it is a draft."""
+    locked = locked_request(request)
+    if locked.requester_id != actor.pk:
+        log_denied(actor, "request_update", f"request:{locked.pk}")
+        raise PermissionDenied(_("Only the requester changes a request."))
+    if locked.status != Status.DRAFT:
+        raise DomainError(_("Only a draft can be changed."), code="not_editable")
+    _set_fields(locked, fields)
+    _validate(locked, actor)
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def request_submit(*, request, actor):
+    locked = locked_request(request)
+    authorize(locked, to=Status.SUBMITTED, actor=actor)
+    _validate(locked, actor)  # the model may have changed since the draft was written
+    locked = apply(
+        locked, to=Status.SUBMITTED, actor=actor, submitted_at=timezone.now(), sweep_attempts=0, routing_reason={}
+    )
+    enqueue_routing(locked)
+    return locked
+
+
+@transaction.atomic
+def request_complete(*, request, actor, note=""):
+    locked = move(locked_request(request), to=Status.COMPLETED, actor=actor, note=note, completed_at=timezone.now())
+    if locked.assignee_id:
+        notify(
+            recipient=locked.assignee,
+            kind=Notification.Kind.COMPLETED,
+            text=_("“%(title)s” is completed. Thank you for your input.") % {"title": locked.title},
+            request=locked,
+        )
+    return locked
+
+
+@transaction.atomic
+def request_cancel(*, request, actor, reason=""):
+    """Cancel (the requester or an admin): reserved hours go back, a pending time
+    allocation is withdrawn, the assignee is told."""
+    locked = locked_request(request)
+    extra = authorize(locked, to=Status.CANCELLED, actor=actor)
+    release_for_request(locked, actor=actor, note=_("Request cancelled."))
+    TimeAllocationRequest.objects.filter(request=locked, status__in=TimeAllocationRequest.PENDING).update(
+        status=TimeAllocationRequest.Status.WITHDRAWN, decided_at=timezone.now()
+    )
+    assignee = locked.assignee if locked.status in OPEN_WORK else None
+    locked = apply(locked, to=Status.CANCELLED, actor=actor, note=reason, data=extra, cancelled_at=timezone.now())
+    if assignee is not None:
+        notify(
+            recipient=assignee,
+            kind=Notification.Kind.CANCELLED,
+            text=_("“%(title)s” was cancelled; you need not work on it any more.") % {"title": locked.title},
+            request=locked,
+        )
+    return locked
+
+
+@transaction.atomic
+def request_share(*, request, actor, user):
+    """Let a colleague read the request (a guardian grant, shown in the timeline)."""
+    if not can_share_request(actor, request):
+        log_denied(actor, "request_share", f"request:{request.pk}")
+        raise PermissionDenied(_("Only the requester shares a request."))
+    assign_perm("content_workflow.view_expertinputrequest", user, request)
+    RequestEvent.objects.create(
+        request=request,
+        kind=RequestEvent.Kind.SHARE,
+        actor=actor,
+        data={"code": "shared", "name": display_name(user)},
+    )
+    return request
+
+
+# --- Assignee -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_accept(*, request, actor, note=""):
+    locked = move(locked_request(request), to=Status.ACCEPTED, actor=actor, note=note, accepted_at=timezone.now())
+    notify(
+        recipient=locked.requester,
+        kind=Notification.Kind.ACCEPTED,
+        text=_("%(expert)s accepted “%(title)s”.") % {"expert": display_name(actor), "title": locked.title},
+        request=locked,
+    )
+    return locked
+
+
+@transaction.atomic
+def request_decline(*, request, actor, reason):
+    """The assignee declines with a reason; routing looks again, without them."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you decline, so the requester can adjust the request.")})
+    locked = locked_request(request)
+    extra = authorize(locked, to=Status.DECLINED, actor=actor)
+    release_for_request(locked, actor=actor, note=_("Declined by the expert."))
+    locked = apply(locked, to=Status.DECLINED, actor=actor, note=reason, data=extra, assignee=None)
+    notify(
+        recipient=locked.requester,
+        kind=Notification.Kind.DECLINED,
+        text=_("%(expert)s declined “%(title)s”: %(reason)s. Routing looks for someone else.")
+        % {"expert": display_name(actor), "title": locked.title, "reason": reason},
+        request=locked,
+    )
+    enqueue_routing(locked)
+    return locked
+
+
+def _hours(value, field):
+    try:
+        hours = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Enter the hours as a number, for example 2.5.")}) from None
+    if not hours.is_finite() or hours <= 0 or hours > 500:
+        raise ValidationError({field: _("Enter between 0.25 and 500 hours.")})
+    return hours.quantize(Decimal("0.01"))
+
+
+def _check_files(files):
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError({"files": _("Attach at most %(count)s files.") % {"count": MAX_ATTACHMENTS}})
+    for upload in files:
+        name = PurePosixPath(upload.name or "").name
+        if PurePosixPath(name).suffix.lower() not in ALLOWED_EXTENSIONS:
+            raise ValidationError(
+                {"files": _("“%(name)s” is not a document or image type we accept.") % {"name": name}}
+            )
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise ValidationError(
+                {
+                    "files": _("“%(name)s” is larger than %(limit)s MB.")
+                    % {"name": name, "limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+                }
+            )
+
+
+@transaction.atomic
+def request_deliver(*, request, actor, text, hours_spent, files=()):
+    """The assignee delivers their input and books the hours it took.
+
+    The reservation becomes used hours; hours beyond the estimate are recorded as
+    overrun against the same budget and reported to the managers.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write your input (attach files if you like).")})
+    hours = _hours(hours_spent, "hours_spent")
+    files = list(files or ())
+    _check_files(files)
+    locked = locked_request(request)
+    extra = authorize(locked, to=Status.DELIVERED, actor=actor)
+    estimate = locked.reserved_hours
+    overrun = settle_delivery(locked, hours_spent=hours, actor=actor)
+    contribution = Contribution.objects.create(request=locked, author=actor, text=text, hours_spent=hours)
+    for upload in files:
+        Attachment.objects.create(
+            contribution=contribution,
+            file=upload,
+            original_name=PurePosixPath(upload.name).name[:200],
+            size=upload.size,
+        )
+    code = "overrun" if overrun > 0 else "delivered"
+    data = {
+        "code": code,
+        "hours": plain_hours(hours),
+        "estimate": plain_hours(estimate),
+        "overrun": plain_hours(overrun),
+        **extra,
+    }
+    locked = apply(locked, to=Status.DELIVERED, actor=actor, data=data, delivered_at=timezone.now())
+    notify(
+        recipient=locked.requester,
+        kind=Notification.Kind.DELIVERED,
+        text=_("%(expert)s delivered input for “%(title)s”.") % {"expert": display_name(actor), "title": locked.title},
+        request=locked,
+    )
+    if overrun > 0:
+        notify_managers(
+            locked.target_discipline_id,
+            kind=Notification.Kind.OVERRUN,
+            text=_("%(expert)s spent %(spent)s h on “%(title)s”, %(overrun)s h more than estimated.")
+            % {
+                "expert": display_name(actor),
+                "spent": format_hours(hours),
+                "title": locked.title,
+                "overrun": format_hours(overrun),
+            },
+            request=locked,
+        )
+    return locked
+
+
+# --- Managers -------------------------------------------------------------------------------
+
+
+def assign(locked, *, expert, actor, reason, note="", extra=None):
+    """Give a locked, authorised request to `expert`, reserving its hours if it holds
+    none yet; tells the new (and any previous) assignee."""
+    previous = locked.assignee if locked.status in OPEN_WORK and locked.assignee_id != expert.pk else None
+    if locked.reserved_hours <= 0 and not reserve_for_request(locked, actor=actor):
+        _shortfall, remaining = reservation_shortfall(locked)
+        raise BudgetExceeded(
+            _(
+                "The %(month)s budget of %(discipline)s has %(remaining)s h left and %(hours)s h are needed: "
+                "approve more time first."
+            )
+            % {
+                "month": month_label(locked.due_date),
+                "discipline": locked.target_discipline,
+                "remaining": format_hours(remaining),
+                "hours": format_hours(locked.estimated_hours),
+            }
+        )
+    now = timezone.now()
+    locked = apply(
+        locked,
+        to=Status.ASSIGNED,
+        actor=actor,
+        note=note,
+        data={**reason, **(extra or {})},
+        event_assignee=expert,
+        assignee=expert,
+        accepted_at=None,  # the new expert accepts again
+        routing_reason=reason,
+        **assignment_deadlines(locked, now=now),
+    )
+    notify(
+        recipient=expert,
+        kind=Notification.Kind.ASSIGNED,
+        text=_("You are asked for expert input: “%(title)s”, due %(due)s. Please accept or decline by %(answer_by)s.")
+        % {
+            "title": locked.title,
+            "due": _due(locked),
+            "answer_by": date_format(timezone.localtime(locked.response_due_at), "SHORT_DATETIME_FORMAT"),
+        },
+        request=locked,
+    )
+    if previous is not None:
+        notify(
+            recipient=previous,
+            kind=Notification.Kind.CANCELLED,
+            text=_("“%(title)s” was given to someone else; you need not work on it any more.")
+            % {"title": locked.title},
+            request=locked,
+        )
+    return locked
+
+
+@transaction.atomic
+def request_reassign(*, request, actor, expert, note=""):
+    """A manager names the expert: picks someone for an unroutable request, or gives an
+    assigned one to someone else (the reservation stays with the request)."""
+    locked = locked_request(request)
+    extra = authorize(locked, to=Status.ASSIGNED, actor=actor)
+    _check_expert(locked.target_discipline_id, expert, field="expert", requester_id=locked.requester_id)
+    if locked.status in OPEN_WORK and locked.assignee_id == expert.pk:
+        raise ValidationError({"expert": _("This expert has the request already.")})
+    TimeAllocationRequest.objects.filter(request=locked, status__in=TimeAllocationRequest.PENDING).update(
+        status=TimeAllocationRequest.Status.REASSIGNED, decided_by=actor, decided_at=timezone.now()
+    )
+    reason = {"code": "manager_pick", "manager": display_name(actor)}
+    return assign(locked, expert=expert, actor=actor, reason=reason, note=note, extra=extra)
+
+
+@transaction.atomic
+def response_target_set(*, actor, discipline, business_days):
+    if not can_manage_discipline(actor, discipline):
+        log_denied(actor, "response_target_set", f"discipline:{discipline.pk}")
+        raise PermissionDenied(_("Only the discipline's managers set its response target."))
+    target = ResponseTarget.objects.filter(discipline=discipline).first() or ResponseTarget(discipline=discipline)
+    target.business_days = business_days
+    target.full_clean()
+    target.save()
+    return target

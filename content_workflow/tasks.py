@@ -1,0 +1,48 @@
+"""Celery tasks: thin wrappers that take ids, reload and call a service.
+
+Every task is safe to run twice or on two workers at once (the services claim their
+rows under locks or with conditional UPDATEs), because with late acknowledgement a
+message can be delivered again after a worker died.
+"""
+
+from celery import shared_task
+
+from content_workflow import services
+
+
+@shared_task
+def route_request(request_id):
+    return services.request_route(request_id=request_id)
+
+
+@shared_task
+def send_notification_email(notification_id):
+    return services.notification_email_send(notification_id=notification_id)
+
+
+@shared_task
+def sweep_stuck_requests():
+    """Periodic: re-queue routing whose message was lost; give up with an alert after N tries."""
+    return services.stuck_sweep()
+
+
+@shared_task
+def run_deadlines():
+    """Periodic: reminders, escalation to managers, the overdue flag."""
+    return {
+        "reminded": services.reminders_send(),
+        "escalated": services.escalations_send(),
+        "overdue": services.overdue_flag(),
+    }
+
+
+@shared_task
+def sync_deputy_grants():
+    """Periodic: grant deputies for running absences, take back ended grants."""
+    return services.deputy_grants_sync()
+
+
+@shared_task
+def send_digests():
+    """Periodic (hourly is fine): each person's daily digest, once a day from the digest hour."""
+    return services.digests_send()

@@ -1,0 +1,240 @@
+"""Deadlines with a frozen clock: reminders, escalation (to deputies too), overdue, sweeper."""
+
+import datetime
+import logging
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from content_workflow import services
+from content_workflow.models import (
+    DeputyGrant,
+    ExpertInputRequest,
+    Notification,
+    RequestEvent,
+    ResponseTarget,
+    Status,
+    TimeAllocationRequest,
+    TimeBudgetUserObjectPermission,
+)
+from content_workflow.permissions import can_manage_discipline
+from content_workflow.services.deadlines import add_business_days
+from content_workflow.services.periodic import MAX_SWEEPS
+from disciplines.models import Absence
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MONDAY = datetime.datetime(2031, 3, 3, 9, 0, tzinfo=BERLIN)
+DUE = datetime.date(2031, 3, 14)  # a Friday
+
+
+def at(day, hour=9, minute=0):
+    return datetime.datetime(2031, 3, day, hour, minute, tzinfo=BERLIN)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(MONDAY, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def assigned(clock, make_request, budget, team):
+    """A request assigned to eva on Monday 9:00, due Friday of next week."""
+    budget(20, month=DUE)
+    request = make_request(due_date=DUE)
+    services.request_submit(request=request, actor=team.requester)
+    services.request_route(request_id=request.pk)
+    request = ExpertInputRequest.objects.get(pk=request.pk)
+    assert (request.status, request.assignee) == (Status.ASSIGNED, team.expert)
+    return request
+
+
+def notices(user, kind):
+    return list(Notification.objects.filter(recipient=user, kind=kind))
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        (at(3), 2, at(5)),  # Monday -> Wednesday
+        (at(7, 15), 2, at(11, 15)),  # Friday 15:00 -> Tuesday 15:00
+        (datetime.datetime(2031, 3, 8, 10, tzinfo=BERLIN), 2, at(11, 10)),  # Saturday -> Tuesday
+        (at(7), 1, at(10)),  # Friday -> Monday
+    ],
+)
+def test_business_days_skip_the_weekend(start, days, expected):
+    assert add_business_days(start, days) == expected
+
+
+def test_assignment_sets_the_deadlines(assigned):
+    assert assigned.assigned_at == MONDAY
+    assert assigned.response_due_at == at(5)  # two business days
+    # 75% of the time from Monday 9:00 to the end of Friday the 14th.
+    assert assigned.reminder_at == at(12, 2, 15)
+
+
+def test_the_response_target_is_per_discipline(clock, make_request, budget, team):
+    services.response_target_set(actor=team.manager, discipline=team.product, business_days=5)
+    assert ResponseTarget.objects.get(discipline=team.product).business_days == 5
+    budget(20, month=DUE)
+    request = services.request_submit(request=make_request(due_date=DUE), actor=team.requester)
+    services.request_route(request_id=request.pk)
+    assert ExpertInputRequest.objects.get(pk=request.pk).response_due_at == at(10)
+
+
+def test_reminder_when_three_quarters_of_the_time_are_gone(assigned, clock, team):
+    clock.move_to(at(12, 2, 14))
+    assert services.reminders_send() == 0
+    clock.move_to(at(12, 2, 16))
+    assert services.reminders_send() == 1
+    assert services.reminders_send() == 0  # once
+    [reminder] = notices(team.expert, Notification.Kind.REMINDER)
+    assert "“Pricing explained” is due" in reminder.text
+    assert RequestEvent.objects.filter(request=assigned, kind=RequestEvent.Kind.REMINDER).count() == 1
+
+
+def test_reminder_the_day_before_the_due_date(assigned, clock, team):
+    clock.move_to(at(12, 23, 59))
+    services.reminders_send()
+    assert notices(team.expert, Notification.Kind.DUE_TOMORROW) == []
+    clock.move_to(at(13, 8))
+    services.reminders_send()
+    services.reminders_send()
+    assert len(notices(team.expert, Notification.Kind.DUE_TOMORROW)) == 1
+
+
+def test_accepted_work_is_reminded_too(assigned, clock, team):
+    services.request_accept(request=assigned, actor=team.expert)
+    clock.move_to(at(13, 8))
+    assert services.reminders_send() == 2  # 75% and the day before
+
+
+def test_escalation_when_the_response_target_is_missed(assigned, clock, team):
+    clock.move_to(at(5, 8, 59))
+    assert services.escalations_send() == 0
+    clock.move_to(at(5, 9, 1))
+    assert services.escalations_send() == 1
+    assert services.escalations_send() == 0
+    [escalation] = notices(team.manager, Notification.Kind.ESCALATION)
+    assert "within 2 business day(s)" in escalation.text
+    event = RequestEvent.objects.get(request=assigned, kind=RequestEvent.Kind.ESCALATION)
+    assert event.text == f"Not answered within 2 business day(s): escalated to {team.manager.get_full_name()}."
+    assert notices(team.other_manager, Notification.Kind.ESCALATION) == []
+
+
+def test_no_escalation_once_answered(assigned, clock, team):
+    services.request_accept(request=assigned, actor=team.expert)
+    clock.move_to(at(6))
+    assert services.escalations_send() == 0
+
+
+def test_escalation_for_an_absent_manager_goes_to_the_deputy(assigned, clock, team):
+    Absence.objects.create(user=team.manager, starts_on=at(4).date(), ends_on=at(6).date(), deputy=team.deputy)
+    clock.move_to(at(5, 10))
+    services.escalations_send()
+    assert notices(team.manager, Notification.Kind.ESCALATION) == []
+    [escalation] = notices(team.deputy, Notification.Kind.ESCALATION)
+    assert f"You stand in for {team.manager.get_full_name()}" in escalation.text
+    assert len(notices(team.deputy, Notification.Kind.DEPUTY)) == 1
+    # The grant: guardian rows on the budget of March, and the audit row with the dates.
+    grant = DeputyGrant.objects.get()
+    assert (grant.manager, grant.deputy, grant.starts_on, grant.ends_on) == (
+        team.manager,
+        team.deputy,
+        at(4).date(),
+        at(6).date(),
+    )
+    assert TimeBudgetUserObjectPermission.objects.filter(user=team.deputy).count() == 1
+    event = RequestEvent.objects.get(request=assigned, kind=RequestEvent.Kind.ESCALATION)
+    assert "(deputy of " in event.text
+
+
+def test_a_deputy_acts_only_for_the_absences_dates(clock, make_request, budget, team):
+    Absence.objects.create(user=team.manager, starts_on=at(3).date(), ends_on=at(4).date(), deputy=team.deputy)
+    assert services.deputy_grants_sync() == {"granted": 1, "revoked": 0}
+    assert services.deputy_grants_sync() == {"granted": 0, "revoked": 0}
+    assert can_manage_discipline(team.deputy, team.product)
+    assert not can_manage_discipline(team.deputy, team.marketing)
+
+    budget(1, month=DUE)
+    request = services.request_submit(request=make_request(due_date=DUE), actor=team.requester)
+    services.request_route(request_id=request.pk)
+    assert ExpertInputRequest.objects.visible_to(team.deputy).filter(pk=request.pk).exists()
+    allocation = TimeAllocationRequest.objects.get(request=request)
+    services.allocation_approve(allocation=allocation, actor=team.deputy, reason="Max is away")
+    transition = RequestEvent.objects.filter(request=request).last()
+    assert transition.data["deputy_for"] == team.manager.get_full_name()
+    assert transition.text.endswith(f"(as deputy of {team.manager.get_full_name()})")
+
+    clock.move_to(at(5))  # the absence is over: no right, even before the sync
+    assert not can_manage_discipline(team.deputy, team.product)
+    assert not ExpertInputRequest.objects.visible_to(team.deputy).filter(pk=request.pk).exists()
+    assert services.deputy_grants_sync() == {"granted": 0, "revoked": 1}
+    assert DeputyGrant.objects.get().revoked_at is not None
+    assert not TimeBudgetUserObjectPermission.objects.filter(user=team.deputy).exists()
+
+
+def test_overdue_is_flagged_once_the_due_date_passes(assigned, clock, team):
+    clock.move_to(at(14, 23, 59))
+    assert services.overdue_flag() == 0
+    clock.move_to(at(15, 0, 1))
+    assert services.overdue_flag() == 1
+    assert services.overdue_flag() == 0
+    request = ExpertInputRequest.objects.get(pk=assigned.pk)
+    assert request.is_overdue and request.status == Status.ASSIGNED  # a flag, not a state
+    assert len(notices(team.requester, Notification.Kind.OVERDUE)) == 1
+    assert len(notices(team.expert, Notification.Kind.OVERDUE)) == 1
+
+
+def test_the_sweeper_routes_a_request_whose_message_was_lost(
+    clock, make_request, budget, team, django_capture_on_commit_callbacks
+):
+    budget(20, month=DUE)
+    request = services.request_submit(request=make_request(due_date=DUE), actor=team.requester)
+    # The routing message was lost: nothing ran. Nothing happens before the deadline...
+    clock.move_to(MONDAY + datetime.timedelta(minutes=5))
+    assert services.stuck_sweep()["requeued"] == 0
+    # ...and after it, the sweeper sends routing again.
+    clock.move_to(MONDAY + datetime.timedelta(minutes=11))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.stuck_sweep()["requeued"] == 1
+    request.refresh_from_db()
+    assert (request.status, request.assignee) == (Status.ASSIGNED, team.expert)
+    assert RequestEvent.objects.filter(request=request, kind=RequestEvent.Kind.SWEEP).count() == 1
+    assert services.stuck_sweep()["requeued"] == 0
+
+
+def test_the_sweeper_gives_up_with_an_alert(clock, make_request, team, caplog):
+    request = services.request_submit(request=make_request(due_date=DUE), actor=team.requester)
+    for attempt in range(MAX_SWEEPS):
+        clock.shift(datetime.timedelta(days=1))
+        assert services.stuck_sweep()["requeued"] == 1, attempt
+    clock.shift(datetime.timedelta(days=1))
+    with caplog.at_level(logging.ERROR, logger="content_workflow.periodic"):
+        assert services.stuck_sweep()["gave_up"] == 1
+    assert "ALERT" in caplog.text
+    request.refresh_from_db()
+    assert request.status == Status.UNROUTABLE
+    assert request.routing_reason == {"code": "gave_up", "attempts": MAX_SWEEPS}
+    assert len(notices(team.manager, Notification.Kind.STUCK)) == 1
+    assert services.stuck_sweep() == {"requeued": 0, "gave_up": 0, "emails": 0}
+
+
+def test_periodic_jobs_are_cheap_when_there_is_nothing_to_do(db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        services.reminders_send()
+        services.escalations_send()
+        services.overdue_flag()
+        services.stuck_sweep()
+
+
+def test_the_periodic_task_runs_all_deadline_jobs(assigned, clock):
+    from content_workflow import tasks
+
+    clock.move_to(at(13, 8))
+    assert tasks.run_deadlines.delay().get() == {"reminded": 2, "escalated": 1, "overdue": 0}
+    clock.move_to(at(15, 8))  # past due: no more reminders, the overdue flag instead
+    assert tasks.run_deadlines.delay().get() == {"reminded": 0, "escalated": 0, "overdue": 1}
+    assert timezone.now() == at(15, 8)

@@ -1,0 +1,81 @@
+"""Every list costs a fixed number of queries, whatever the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from content_workflow import selectors, services
+from content_workflow.models import Status
+
+
+def render_requests(rows):
+    return [(r.title, r.requester.username, r.assignee and r.assignee.username, str(r.target_discipline)) for r in rows]
+
+
+def count_queries(work):
+    with CaptureQueriesContext(connection) as context:
+        work()
+    return len(context.captured_queries)
+
+
+@pytest.fixture
+def many(in_state, team):
+    """add(n) adds n assigned requests (each with budget, events, notifications)."""
+
+    def add(count):
+        for i in range(count):
+            in_state(Status.ASSIGNED, title=f"Request {i}")
+
+    return add
+
+
+@pytest.mark.parametrize("who", ["requester", "manager", "expert", "lead"])
+def test_request_list_costs_the_same_for_one_or_many(many, team, who):
+    user = getattr(team, who)
+    many(1)
+    one = count_queries(lambda: render_requests(selectors.request_list(user)))
+    many(4)
+    user = type(user).objects.get(pk=user.pk)
+    five = count_queries(lambda: render_requests(selectors.request_list(user)))
+    assert len(selectors.request_list(user)) >= 1
+    assert one == five
+
+
+def test_request_detail_costs_the_same_for_a_long_timeline(in_state, team):
+    def render(pk):
+        request = selectors.request_detail(team.manager).get(pk=pk)
+        return [(e.actor and e.actor.username, e.text) for e in request.events.all()], list(request.allocations.all())
+
+    short = in_state(Status.ASSIGNED)
+    long = in_state(Status.DELIVERED, title="Long")
+    services.request_complete(request=long, actor=team.requester)
+    assert count_queries(lambda: render(short.pk)) == count_queries(lambda: render(long.pk))
+
+
+def test_budget_allocation_and_notification_lists(in_state, team, budget):
+    def render():
+        budgets = [(b.discipline.name, b.remaining_hours, b.approved_by) for b in selectors.budget_list(team.manager)]
+        allocations = [
+            (a.request.title, a.request.requester.username, a.discipline.name, a.decided_by)
+            for a in selectors.allocation_list(team.manager)
+        ]
+        notes = [(n.text, n.request and n.request.title) for n in selectors.notification_list(team.manager)]
+        return budgets, allocations, notes
+
+    in_state(Status.AWAITING_ALLOCATION)
+    render()  # the manager's roles are read once and cached on the user
+    one = count_queries(render)
+    for i in range(3):
+        in_state(Status.AWAITING_ALLOCATION, title=f"More {i}")
+    budget(1, month=team.manager.date_joined.date())
+    assert count_queries(render) == one
+    assert len(selectors.allocation_list(team.manager, pending=True)) == 4
+
+
+def test_my_work_and_team_contributions(in_state, team):
+    in_state(Status.ASSIGNED)
+    in_state(Status.COMPLETED, title="Done")
+    assert [r.title for r in selectors.my_work(team.expert)] == ["Pricing explained"]
+    rows = {m.user.username: (m.delivered_count, m.hours_spent) for m in selectors.team_contributions(team.product)}
+    assert rows["eva"][0] == 1 and rows["eva"][1] == 2
+    assert rows["erik"] == (0, None)
