@@ -17,6 +17,7 @@ urlpatterns = [
     path("models/", include("governance.model_urls")),
     path("catalogue/", include("disciplines.urls")),
     path("profiles/", include("roles.urls")),
+    path("", include("content_workflow.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", dashboards.healthz, name="healthz"),
     path("admin/", admin.site.urls),

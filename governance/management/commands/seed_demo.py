@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from content_workflow import demo as workflow_demo
 from disciplines.defaults import ensure_default_catalogue
 from disciplines.models import ApplicationArea, Discipline
 from governance.defaults import ensure_default_activities
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             seed_memberships(actor=admin)
             seed_model(actor=admin)
             roles_demo.seed(actor=admin)
+            workflow_demo.seed(actor=admin)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created demo accounts: {', '.join(created)}"))
         else:

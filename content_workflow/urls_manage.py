@@ -1,0 +1,3 @@
+"""Budgets, allocation requests, the team and the notification inbox."""
+
+urlpatterns = []

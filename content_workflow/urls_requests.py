@@ -1,0 +1,3 @@
+"""Requests: ask, follow, accept, decline, deliver, complete."""
+
+urlpatterns = []
