@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from disciplines.api import views as discipline_views
 from governance.api import viewsets as governance_views
 from governance.api.views import MeView, TokenView
+from roles.api import views as role_views
 
 router = DefaultRouter()
 router.register("disciplines", discipline_views.DisciplineViewSet, basename="discipline")
@@ -18,6 +19,11 @@ router.register("hubs", governance_views.HubViewSet, basename="hub")
 router.register("spokes", governance_views.SpokeViewSet, basename="spoke")
 router.register("activities", governance_views.ActivityViewSet, basename="activity")
 router.register("responsibilities", governance_views.ResponsibilityViewSet, basename="responsibility")
+router.register("job-profiles", role_views.JobProfileViewSet, basename="job-profile")
+router.register("competencies", role_views.CompetencyViewSet, basename="competency")
+router.register("required-levels", role_views.RequiredLevelViewSet, basename="required-level")
+router.register("role-assignments", role_views.RoleAssignmentViewSet, basename="role-assignment")
+router.register("assessments", role_views.AssessmentViewSet, basename="assessment")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -61,5 +61,7 @@ def sign_in(page, live_server):
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        # Deferred scripts (the language switch, say) are attached once the page has loaded.
+        page.wait_for_load_state()
 
     return go
