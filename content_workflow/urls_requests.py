@@ -1,3 +1,25 @@
 """Requests: ask, follow, accept, decline, deliver, complete."""
 
-urlpatterns = []
+from django.urls import path
+
+from content_workflow.views import requests as views
+
+urlpatterns = [
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/new/", views.request_create, name="request_create"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/edit/", views.request_edit, name="request_edit"),
+    path("requests/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    # One URL per action, each calling one service: request_submit, request_cancel, ...
+    *(
+        path(
+            f"requests/<int:pk>/{action.replace('_', '-')}/",
+            views.request_action,
+            {"action": action},
+            name=f"request_{action}",
+        )
+        for action in views.ACTIONS
+    ),
+    path("work/", views.work, name="work"),
+    path("work/contributions/", views.contributions, name="contributions"),
+]

@@ -238,11 +238,22 @@ class Contribution(models.Model):
         _("hours spent"), **HOURS, validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(500)]
     )
     created_at = models.DateTimeField(_("delivered"), auto_now_add=True)
+    # Set when the requester completes the request: how useful the input was, and thanks.
+    usefulness = models.PositiveSmallIntegerField(
+        _("usefulness"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    thanks = models.TextField(_("thank-you note"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
-        constraints = [models.CheckConstraint(condition=Q(hours_spent__gt=0), name="cw_contribution_hours_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours_spent__gt=0), name="cw_contribution_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(usefulness__isnull=True) | Q(usefulness__gte=1, usefulness__lte=5),
+                name="cw_contribution_usefulness_range",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.request}: {self.hours_spent} h"

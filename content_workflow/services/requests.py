@@ -229,13 +229,28 @@ def request_submit(*, request, actor):
 
 
 @transaction.atomic
-def request_complete(*, request, actor, note=""):
+def request_complete(*, request, actor, note="", rating=None):
+    """Close a delivered request. `rating` (1-5) is how useful the input was and `note`
+    the thank-you; both are kept with the contribution and reach the expert and the
+    managers of the discipline, so the time given shows where it counts."""
+    if rating is not None and (not isinstance(rating, int) or not 1 <= rating <= 5):
+        raise ValidationError({"rating": _("Rate the input from 1 (not useful) to 5 (very useful).")})
     locked = move(locked_request(request), to=Status.COMPLETED, actor=actor, note=note, completed_at=timezone.now())
+    Contribution.objects.filter(request=locked).update(usefulness=rating, thanks=note)
     if locked.assignee_id:
+        thanks = {"title": locked.title, "requester": display_name(actor), "expert": display_name(locked.assignee)}
+        rated = _(" Usefulness: %(rating)s of 5.") % {"rating": rating} if rating else ""
+        said = _(" “%(note)s”") % {"note": note} if note else ""
         notify(
             recipient=locked.assignee,
             kind=Notification.Kind.COMPLETED,
-            text=_("“%(title)s” is completed. Thank you for your input.") % {"title": locked.title},
+            text=_("%(requester)s completed “%(title)s” and thanks you for your input.") % thanks + rated + said,
+            request=locked,
+        )
+        notify_managers(
+            locked.target_discipline,
+            kind=Notification.Kind.COMPLETED,
+            text=_("%(requester)s thanked %(expert)s for the input on “%(title)s”.") % thanks + rated + said,
             request=locked,
         )
     return locked

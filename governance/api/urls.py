@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from content_workflow.api import views as workflow_views
 from disciplines.api import views as discipline_views
 from governance.api import viewsets as governance_views
 from governance.api.views import MeView, TokenView
@@ -24,6 +25,10 @@ router.register("competencies", role_views.CompetencyViewSet, basename="competen
 router.register("required-levels", role_views.RequiredLevelViewSet, basename="required-level")
 router.register("role-assignments", role_views.RoleAssignmentViewSet, basename="role-assignment")
 router.register("assessments", role_views.AssessmentViewSet, basename="assessment")
+router.register("requests", workflow_views.ExpertRequestViewSet, basename="expert-request")
+router.register("budgets", workflow_views.TimeBudgetViewSet, basename="budget")
+router.register("allocations", workflow_views.TimeAllocationViewSet, basename="allocation")
+router.register("notifications", workflow_views.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -156,6 +156,7 @@ def test_everyone_involved_is_told(in_state, team):
         ("requester", Notification.Kind.ACCEPTED),
         ("requester", Notification.Kind.DELIVERED),
         ("eva", Notification.Kind.COMPLETED),
+        ("max", Notification.Kind.COMPLETED),  # the discipline's manager reads the thanks too
     }
 
 

@@ -1,0 +1,90 @@
+"""Filters of the workflow API.
+
+They narrow querysets that already start from what the user may see (`visible_to`), so
+an id the user may not see simply matches nothing. A malformed value is a 400 that
+names the parameter.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from content_workflow.models import (
+    ExpertInputRequest,
+    Notification,
+    Priority,
+    Status,
+    TimeAllocationRequest,
+    TimeBudget,
+)
+from disciplines.models import Discipline
+
+MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
+FINISHED = (Status.DELIVERED, Status.COMPLETED, Status.CANCELLED)
+
+
+class MonthFilter(django_filters.DateFilter):
+    """`2026-05` or any day of it: matches the month's first day, as budgets store it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", MONTH_FORMATS)
+        kwargs.setdefault("label", _("Month (YYYY-MM)"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        return super().filter(queryset, value.replace(day=1) if value else value)
+
+
+class ExpertRequestFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    target_discipline = django_filters.ModelChoiceFilter(queryset=Discipline.objects.all())
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("Past its due date and not delivered (true) or the others (false)")
+    )
+    requester = django_filters.NumberFilter(field_name="requester_id", label=_("Requester (user id)"))
+    assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("Current assignee (user id)"))
+    due_date = django_filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = ExpertInputRequest
+        fields = ["status", "target_discipline", "priority", "overdue", "requester", "assignee", "due_date"]
+
+    def filter_overdue(self, queryset, name, value):
+        # The same rule as ExpertInputRequest.is_overdue.
+        overdue = Q(overdue_since__isnull=False) & ~Q(status__in=FINISHED)
+        return queryset.filter(overdue if value else ~overdue)
+
+
+class TimeBudgetFilter(django_filters.FilterSet):
+    discipline = django_filters.ModelChoiceFilter(queryset=Discipline.objects.all())
+    month = MonthFilter()
+
+    class Meta:
+        model = TimeBudget
+        fields = ["discipline", "month"]
+
+
+class TimeAllocationFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=TimeAllocationRequest.Status.choices)
+    discipline = django_filters.ModelChoiceFilter(queryset=Discipline.objects.all())
+    month = MonthFilter()
+    request = django_filters.NumberFilter(field_name="request_id", label=_("Request id"))
+    pending = django_filters.BooleanFilter(method="filter_pending", label=_("Still waiting for a decision"))
+
+    class Meta:
+        model = TimeAllocationRequest
+        fields = ["status", "discipline", "month", "request", "pending"]
+
+    def filter_pending(self, queryset, name, value):
+        pending = Q(status__in=TimeAllocationRequest.PENDING)
+        return queryset.filter(pending if value else ~pending)
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("Not read yet"))
+    kind = django_filters.MultipleChoiceFilter(choices=Notification.Kind.choices)
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "kind"]

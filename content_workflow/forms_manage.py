@@ -1,0 +1,176 @@
+"""Forms of the budget, allocation and inbox pages.
+
+They read and translate input; the services hold the rules (a reason is required, hours
+are positive, a budget cannot drop below what is booked) and their ValidationErrors come
+back as errors on these forms.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from content_workflow.manage_queries import month_param, parse_month, shift_month
+from content_workflow.models import NotificationPreference
+
+# The services' own words, so one translation serves both.
+SAY_WHY = _("Say why, for the record.")
+HOURS_INPUT = {"step": "any", "inputmode": "decimal"}
+# A month back (to correct it) and a year ahead.
+MONTHS_BACK, MONTHS_AHEAD = 1, 12
+
+
+def _key():
+    return uuid.uuid4().hex
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class IdempotentForm(forms.Form):
+    """Carries a key rendered into the form, so a second submit of the same form (a
+    double click, a reload) changes nothing: the service sees the key again."""
+
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        validators=[RegexValidator(r"^[0-9a-f]{32}$")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["idempotency_key"].initial = _key()
+
+    def key(self):
+        return self.cleaned_data.get("idempotency_key") or None
+
+
+def month_choices(today):
+    current = today.replace(day=1)
+    months = [shift_month(current, offset) for offset in range(-MONTHS_BACK, MONTHS_AHEAD + 1)]
+    return [(month_param(month), date_format(month, "YEAR_MONTH_FORMAT")) for month in months]
+
+
+class BudgetApproveForm(IdempotentForm):
+    discipline = forms.ModelChoiceField(label=_("Discipline"), queryset=None, empty_label=None)
+    month = forms.ChoiceField(label=_("Month"))
+    hours = forms.DecimalField(
+        label=_("Hours to approve"),
+        max_digits=8,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs=HOURS_INPUT | {"min": "0.25"}),
+        help_text=_("Added to what the month has already."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For the record, e.g. “Q3 content plan: two posts a week”."),
+        error_messages={"required": SAY_WHY},
+    )
+
+    field_order = ["discipline", "month", "hours", "reason", "idempotency_key"]
+
+    def __init__(self, *args, disciplines, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["discipline"].queryset = disciplines
+        self.fields["month"].choices = month_choices(today)
+
+    def clean_month(self):
+        return parse_month(self.cleaned_data["month"], default=None)
+
+
+class BudgetAdjustForm(IdempotentForm):
+    approved_hours = forms.DecimalField(
+        label=_("New approved hours"),
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        widget=forms.NumberInput(attrs=HOURS_INPUT | {"min": "0"}),
+        help_text=_("The month's new total. It cannot go below the hours already reserved and used."),
+    )
+    # The total the manager saw, so a change made meanwhile is not silently overwritten.
+    seen = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=8, decimal_places=2)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": SAY_WHY},
+    )
+
+    def __init__(self, *args, budget, **kwargs):
+        kwargs.setdefault("initial", {"approved_hours": budget.approved_hours, "seen": budget.approved_hours})
+        super().__init__(*args, **kwargs)
+        self.budget = budget
+
+    def change(self):
+        """Hours to add (negative: to take back), or None when nothing would change."""
+        delta = self.cleaned_data["approved_hours"] - self.budget.approved_hours
+        return delta or None
+
+
+class AllocationApproveForm(forms.Form):
+    """Approve in full (no hours) or fewer hours than asked for."""
+
+    hours = forms.DecimalField(
+        label=_("Hours to approve"),
+        required=False,
+        max_digits=8,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs=HOURS_INPUT | {"min": "0.25"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, allocation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allocation = allocation
+        self.fields["hours"].widget.attrs["max"] = str(allocation.hours_requested)
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours is not None and hours > self.allocation.hours_requested:
+            raise forms.ValidationError(
+                _("%(hours)s h were asked for: approve that many or fewer."),
+                params={"hours": _plain(self.allocation.hours_requested)},
+            )
+        return hours
+
+
+class AllocationReassignForm(forms.Form):
+    expert = PersonChoiceField(label=_("Expert"), queryset=None, empty_label=None)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = experts
+
+
+class AllocationRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why, so the requester can revise the request.")},
+        help_text=_("The requester reads this and may revise the request."),
+    )
+
+
+class NotificationPreferenceForm(forms.Form):
+    email = forms.ChoiceField(
+        label=_("E-mail"),
+        choices=NotificationPreference.Email.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+def _plain(value):
+    return f"{Decimal(value).normalize():f}"

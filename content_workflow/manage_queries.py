@@ -1,0 +1,388 @@
+"""Reads the management pages need beyond the engine's selectors: what someone may act
+for, a month of budgets, the team with load and contributions, the allocation queue,
+the inbox, and the dashboards' figures.
+
+Everything starts from the engine's scoping (`visible_to`, `managed_discipline_ids`) and
+costs a fixed number of queries whatever the number of rows.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from content_workflow import selectors
+from content_workflow.models import Contribution, ExpertInputRequest, TimeAllocationRequest
+from content_workflow.permissions import managed_discipline_ids, reads_everything
+from content_workflow.transitions import OPEN_WORK, UNFINISHED, Status
+from disciplines.models import Absence, Discipline, Membership
+from governance.access import Role, has_role
+
+ZERO = Decimal(0)
+DELIVERED = (Status.DELIVERED, Status.COMPLETED)
+# The window of the dashboards' delivery figures.
+HEALTH_DAYS = 90
+
+
+# --- Who acts for what ------------------------------------------------------------------------
+
+
+def acting_discipline_ids(user):
+    """Disciplines `user` approves time for and decides allocations of: as a manager, as
+    a deputy while granted, or (admins) all. Two queries (one for admins)."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return set(Discipline.objects.values_list("pk", flat=True))
+    return managed_discipline_ids(user)
+
+
+def acting_disciplines(ids):
+    return Discipline.objects.filter(pk__in=ids).order_by("position", "name")
+
+
+def may_open_manage_pages(user, acting_ids):
+    """Budgets, allocations and the team: managers (also before they manage anything:
+    an empty page says so), deputies, governance leads, executives and admins."""
+    return bool(acting_ids) or reads_everything(user) or has_role(user, Role.MANAGER)
+
+
+# --- Months -------------------------------------------------------------------------------------
+
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+def shift_month(month, months):
+    index = month.year * 12 + month.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def parse_month(value, *, default):
+    """ "2026-11" -> date(2026, 11, 1); anything else (or a year outside 2000-2999, where
+    the month switcher would run off the calendar) -> `default`."""
+    try:
+        year, month = (int(part) for part in str(value).split("-"))
+        if not 2000 <= year <= 2999:
+            return default
+        return datetime.date(year, month, 1)
+    except (TypeError, ValueError):
+        return default
+
+
+def month_param(month):
+    return f"{month:%Y-%m}"
+
+
+# --- Budgets -----------------------------------------------------------------------------------
+
+
+@dataclass
+class BudgetRow:
+    """One discipline's budget in a month (budget None: nothing approved yet)."""
+
+    discipline: Discipline
+    budget: object = None
+    can_act: bool = False
+
+    def _value(self, name):
+        return getattr(self.budget, name) if self.budget is not None else ZERO
+
+    @property
+    def approved(self):
+        return self._value("approved_hours")
+
+    @property
+    def reserved(self):
+        return self._value("reserved_hours")
+
+    @property
+    def used(self):
+        return self._value("used_hours")
+
+    @property
+    def overrun(self):
+        return self._value("overrun_hours")
+
+    @property
+    def remaining(self):
+        return max(self.approved - self.reserved - self.used, ZERO)
+
+    @property
+    def extent(self):
+        """How far the bar reaches: the approved hours (or what is booked, if more),
+        plus the overrun drawn beyond them."""
+        return max(self.approved, self.reserved + self.used) + self.overrun
+
+    @property
+    def use_share(self):
+        """Used and reserved as a share of the approved hours (None without a budget)."""
+        if not self.approved:
+            return None
+        return (self.reserved + self.used) / self.approved
+
+
+def budget_rows(user, month, *, acting=()):
+    """Every budget `user` may see for `month`, plus an empty row for each discipline they
+    act for that has none yet (so they can approve one). Two queries.
+
+    `acting` is the list of Discipline objects `user` acts for.
+    """
+    acting_ids = {discipline.pk for discipline in acting}
+    rows = {
+        budget.discipline_id: BudgetRow(budget.discipline, budget, budget.discipline_id in acting_ids)
+        for budget in selectors.budget_list(user, month=month)
+    }
+    for discipline in acting:
+        rows.setdefault(discipline.pk, BudgetRow(discipline, None, True))
+    return sorted(rows.values(), key=lambda row: (row.discipline.position, row.discipline.name))
+
+
+def bar_scale(rows):
+    """One scale for all bars on a page, so lengths compare across disciplines."""
+    return max([row.extent for row in rows] + [Decimal(1)])
+
+
+# --- Allocations -------------------------------------------------------------------------------
+
+
+def allocation_queue(user, acting_ids):
+    """The allocation requests a manager decides (all of them for readers), pending first,
+    then newest. Requests a manager asked for themselves elsewhere are not in their queue."""
+    queryset = selectors.allocation_list(user).select_related("request__target_discipline")
+    if not reads_everything(user):
+        queryset = queryset.filter(discipline_id__in=acting_ids)
+    return queryset.annotate(
+        pending_first=Case(
+            When(status__in=TimeAllocationRequest.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by("pending_first", "-created_at", "-pk")
+
+
+def experts_by_discipline(discipline_ids):
+    """{discipline id: [expert user, ...]}, active experts only, by name; one query."""
+    experts = {}
+    memberships = (
+        Membership.objects.filter(
+            discipline_id__in=discipline_ids, function=Membership.Function.EXPERT, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username", "user_id")
+    )
+    for membership in memberships:
+        experts.setdefault(membership.discipline_id, []).append(membership.user)
+    return experts
+
+
+# --- The team -----------------------------------------------------------------------------------
+
+
+def _total(queryset, group, expression, output_field):
+    """A correlated subquery with one aggregate over `queryset` (grouped by `group`)."""
+    return Coalesce(
+        Subquery(queryset.order_by().values(group).annotate(total=expression).values("total")[:1]),
+        Value(0),
+        output_field=output_field,
+    )
+
+
+HOURS = DecimalField(max_digits=10, decimal_places=2)
+
+
+def team_memberships(discipline_ids, *, today=None):
+    """Experts and managers of these disciplines, each with
+
+    - `open_load`: estimated hours of work assigned or accepted and not delivered, in any
+      discipline (what routing weighs against the weekly capacity);
+    - `delivered_count`, `hours_delivered`, `on_time_count`: contributions delivered for
+      this discipline's requests (delivered or completed), and how many by the due date;
+    - `rating_count`, `average_rating`: the requesters' ratings of those (usefulness 1-5;
+      None without any);
+    - `user.upcoming_absences`: absences not over yet, with the deputy.
+
+    Two queries, whatever the size of the team.
+    """
+    today = today or timezone.localdate()
+    open_work = ExpertInputRequest.objects.filter(assignee=OuterRef("user"), status__in=OPEN_WORK)
+    delivered = Contribution.objects.filter(
+        author=OuterRef("user"), request__target_discipline=OuterRef("discipline"), request__status__in=DELIVERED
+    )
+    on_time = delivered.filter(request__delivered_at__date__lte=F("request__due_date"))
+    rated = delivered.filter(usefulness__isnull=False)
+    return (
+        Membership.objects.filter(
+            discipline_id__in=discipline_ids,
+            function__in=[Membership.Function.EXPERT, Membership.Function.MANAGER],
+            user__is_active=True,
+        )
+        .select_related("user", "discipline")
+        .annotate(
+            open_load=_total(open_work, "assignee", Sum("estimated_hours"), HOURS),
+            open_count=_total(open_work, "assignee", Count("pk"), IntegerField()),
+            delivered_count=_total(delivered, "author", Count("pk"), IntegerField()),
+            hours_delivered=_total(delivered, "author", Sum("hours_spent"), HOURS),
+            on_time_count=_total(on_time, "author", Count("pk"), IntegerField()),
+            rating_count=_total(rated, "author", Count("pk"), IntegerField()),
+            average_rating=Subquery(
+                rated.order_by().values("author").annotate(average=Avg("usefulness")).values("average")[:1],
+                output_field=FloatField(),
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "user__absences",
+                queryset=Absence.objects.filter(ends_on__gte=today).select_related("deputy").order_by("starts_on"),
+                to_attr="upcoming_absences",
+            )
+        )
+        .order_by("discipline__position", "discipline__name", "-hours_delivered", "user__last_name", "user_id")
+    )
+
+
+@dataclass
+class TeamSection:
+    discipline: Discipline
+    experts: list = field(default_factory=list)
+    managers: list = field(default_factory=list)
+
+    @property
+    def open_load(self):
+        return sum((m.open_load for m in self.experts), ZERO)
+
+    @property
+    def capacity(self):
+        return sum((m.weekly_capacity_hours for m in self.experts), ZERO)
+
+    @property
+    def hours_delivered(self):
+        return sum((m.hours_delivered for m in self.experts), ZERO)
+
+    @property
+    def delivered_count(self):
+        return sum(m.delivered_count for m in self.experts)
+
+    def away_now(self, today):
+        return [m for m in self.experts + self.managers if is_away(m.user, today)]
+
+
+def is_away(user, today):
+    return any(absence.starts_on <= today <= absence.ends_on for absence in user.upcoming_absences)
+
+
+def team_sections(disciplines, *, today=None):
+    """One section per discipline (in the order given), its experts busiest contributors
+    first, then its managers. Two queries."""
+    today = today or timezone.localdate()
+    sections = {discipline.pk: TeamSection(discipline) for discipline in disciplines}
+    for membership in team_memberships(list(sections), today=today):
+        section = sections[membership.discipline_id]
+        membership.user.away_now = is_away(membership.user, today)
+        if membership.function == Membership.Function.EXPERT:
+            section.experts.append(membership)
+        else:
+            section.managers.append(membership)
+    return list(sections.values())
+
+
+# --- The inbox ----------------------------------------------------------------------------------
+
+
+def inbox(user, *, unread_only=False):
+    """The user's notifications, unread first, then newest."""
+    return (
+        selectors.notification_list(user, unread=unread_only)
+        .annotate(
+            unread_first=Case(When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("unread_first", "-created_at", "-pk")
+    )
+
+
+# --- Dashboards ---------------------------------------------------------------------------------
+
+
+def pending_allocation_count(user, acting_ids):
+    return allocation_queue(user, acting_ids).filter(status=TimeAllocationRequest.Status.OPEN).count()
+
+
+@dataclass
+class Health:
+    since: datetime.date
+    contributions: int
+    hours_delivered: Decimal
+    delivered: int
+    on_time: int
+    lead_time: datetime.timedelta | None
+    average_rating: float | None  # usefulness 1-5, as the requesters rated it
+    by_status: list  # [(Status, count)], in the table's order, only those with requests
+    open_requests: int
+    overdue: int
+
+    @property
+    def on_time_share(self):
+        return self.on_time / self.delivered if self.delivered else None
+
+
+def model_health(user, *, today=None):
+    """What the model delivers, for the executive dashboard; five queries.
+
+    Contributions, hours, lead time (submitted to delivered) and on-time share count the
+    requests delivered in the last HEALTH_DAYS days; requests by status count them all.
+    """
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=HEALTH_DAYS)
+    visible = ExpertInputRequest.objects.visible_to(user)
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+
+    contributions = Contribution.objects.filter(
+        request__in=visible.values("pk"), request__status__in=DELIVERED, created_at__gte=start
+    ).aggregate(count=Count("pk"), hours=Sum("hours_spent"), rating=Avg("usefulness"))
+
+    lead = (
+        visible.filter(delivered_at__gte=start, submitted_at__isnull=False)
+        .annotate(
+            lead=ExpressionWrapper(F("delivered_at") - F("submitted_at"), output_field=DurationField()),
+        )
+        .aggregate(
+            delivered=Count("pk"),
+            on_time=Count("pk", filter=Q(delivered_at__date__lte=F("due_date"))),
+            lead_time=Avg("lead"),
+        )
+    )
+
+    counts = dict(visible.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    by_status = [(status, counts[status.value]) for status in Status if counts.get(status.value)]
+    overdue = visible.filter(status__in=UNFINISHED, due_date__lt=today).count()
+    return Health(
+        since=since,
+        contributions=contributions["count"] or 0,
+        hours_delivered=contributions["hours"] or ZERO,
+        delivered=lead["delivered"] or 0,
+        on_time=lead["on_time"] or 0,
+        lead_time=lead["lead_time"],
+        average_rating=contributions["rating"],
+        by_status=by_status,
+        open_requests=sum(counts.get(status.value, 0) for status in UNFINISHED),
+        overdue=overdue,
+    )

@@ -1,0 +1,193 @@
+"""Bars, number formats and the dashboard cards of budgets, allocations and the team.
+
+    {% load workflow_manage %}
+    {{ value|hours }}  {{ share|percent }}  {{ duration|lead_time }}
+    {% budget_bar row scale %}  {% load_bar load capacity %}  {% count_bar value scale label %}
+    {% manager_budget_card %}  {% manager_allocation_card %}  {% manager_team_card %}
+    {% executive_budget_card %}  {% executive_delivery_card %}  {% executive_status_card %}
+
+The cards read what they show themselves (the dashboards' view need not know them), in
+a fixed number of queries; what two cards share is read once per request.
+"""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from content_workflow import charts
+from content_workflow.manage_queries import (
+    HEALTH_DAYS,
+    acting_discipline_ids,
+    acting_disciplines,
+    allocation_queue,
+    bar_scale,
+    budget_rows,
+    model_health,
+    month_start,
+    team_sections,
+)
+from content_workflow.models import TimeAllocationRequest
+from content_workflow.models.messages import format_hours
+
+register = template.Library()
+
+PENDING_SHOWN = 3
+
+
+@register.filter
+def hours(value):
+    if value in (None, ""):
+        return ""
+    return format_hours(value)
+
+
+@register.filter
+def percent(share):
+    """0.834 -> "83 %" (in the active language's format); None -> "–"."""
+    if share is None:
+        return "–"
+    return _("%(value)s %%") % {"value": number_format(round(Decimal(share) * 100), decimal_pos=0)}
+
+
+@register.filter
+def lead_time(duration):
+    """A timedelta as days (one decimal) or, under a day, hours; None -> "–"."""
+    if duration is None:
+        return "–"
+    seconds = Decimal(duration.total_seconds())
+    if seconds < 3600:
+        return _("under an hour")
+    if seconds < 86400:
+        value = (seconds / 3600).quantize(Decimal("0.1"))
+        return ngettext("%(value)s hour", "%(value)s hours", int(value) if value == int(value) else 2) % {
+            "value": number_format(value, decimal_pos=1 if value != int(value) else 0)
+        }
+    value = (seconds / 86400).quantize(Decimal("0.1"))
+    return ngettext("%(value)s day", "%(value)s days", int(value) if value == int(value) else 2) % {
+        "value": number_format(value, decimal_pos=1 if value != int(value) else 0)
+    }
+
+
+@register.filter
+def share_of(part, whole):
+    """part / whole, or None when there is no whole."""
+    try:
+        return Decimal(part) / Decimal(whole) if whole else None
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+
+
+@register.simple_tag
+def budget_bar(row, scale):
+    return charts.budget_bar(row, scale)
+
+
+@register.simple_tag
+def load_bar(load, capacity):
+    return charts.load_bar(load, capacity)
+
+
+@register.simple_tag
+def count_bar(value, scale, label=""):
+    return charts.count_bar(value, scale, label=label)
+
+
+@register.inclusion_tag("content_workflow/_manage_legend.html")
+def budget_legend():
+    return {"parts": [(name, colour, text()) for name, colour, text in charts.BUDGET_PARTS]}
+
+
+# --- Dashboard cards -------------------------------------------------------------------------
+
+
+def _request(context):
+    return context["request"]
+
+
+def _cached(context, name, compute):
+    """Once per request, whichever card asks first."""
+    request = _request(context)
+    key = f"_workflow_manage_{name}"
+    if not hasattr(request, key):
+        setattr(request, key, compute(request))
+    return getattr(request, key)
+
+
+def _acting(context):
+    return _cached(context, "acting", lambda request: list(acting_disciplines(acting_discipline_ids(request.user))))
+
+
+def _this_month():
+    return month_start(timezone.localdate())
+
+
+@register.inclusion_tag("content_workflow/_manage_card_budgets.html", takes_context=True)
+def manager_budget_card(context):
+    acting = _acting(context)
+    month = _this_month()
+    rows = budget_rows(_request(context).user, month, acting=acting) if acting else []
+    return {"rows": rows, "scale": bar_scale(rows), "month": month, "can_act": bool(acting), "manager": True}
+
+
+@register.inclusion_tag("content_workflow/_manage_card_allocations.html", takes_context=True)
+def manager_allocation_card(context):
+    acting = _acting(context)
+    pending, count = [], 0
+    if acting:
+        queue = allocation_queue(_request(context).user, {d.pk for d in acting}).filter(
+            status=TimeAllocationRequest.Status.OPEN
+        )
+        count = queue.count()
+        pending = list(queue.order_by("created_at", "pk")[:PENDING_SHOWN]) if count else []
+    return {"pending": pending, "count": count, "more": count - len(pending), "can_act": bool(acting)}
+
+
+@register.inclusion_tag("content_workflow/_manage_card_team.html", takes_context=True)
+def manager_team_card(context):
+    acting = _acting(context)
+    today = timezone.localdate()
+    sections = team_sections(acting, today=today) if acting else []
+    return {
+        "sections": [
+            {"section": section, "away": section.away_now(today), "experts": len(section.experts)}
+            for section in sections
+        ],
+        "can_act": bool(acting),
+    }
+
+
+@register.inclusion_tag("content_workflow/_manage_card_budgets.html", takes_context=True)
+def executive_budget_card(context):
+    month = _this_month()
+    rows = [row for row in budget_rows(_request(context).user, month) if row.budget is not None]
+    approved = sum((row.approved for row in rows), Decimal(0))
+    booked = sum((row.reserved + row.used for row in rows), Decimal(0))
+    totals = {"approved": approved, "booked": booked, "share": booked / approved} if approved else None
+    return {
+        "rows": rows,
+        "scale": bar_scale(rows),
+        "month": month,
+        "can_act": False,
+        "manager": False,
+        "totals": totals,
+    }
+
+
+def _health(context):
+    return _cached(context, "health", lambda request: model_health(request.user))
+
+
+@register.inclusion_tag("content_workflow/_manage_card_delivery.html", takes_context=True)
+def executive_delivery_card(context):
+    return {"health": _health(context), "days": HEALTH_DAYS}
+
+
+@register.inclusion_tag("content_workflow/_manage_card_status.html", takes_context=True)
+def executive_status_card(context):
+    health = _health(context)
+    scale = max([count for _status, count in health.by_status] + [1])
+    return {"health": health, "scale": scale}
