@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.i18n import localized
+from governance.i18n import Bilingual
 
 # Paths under /catalogue/ that a discipline's slug would otherwise hide.
 RESERVED_SLUGS = frozenset({"add", "people"})
@@ -13,7 +13,7 @@ RESERVED_SLUGS = frozenset({"add", "people"})
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb, for example #1d4ed8."))
 
 
-class Discipline(models.Model):
+class Discipline(Bilingual, models.Model):
     class Kind(models.TextChoices):
         MARKETING = "marketing", _("Marketing")
         COMMUNICATIONS = "communications", _("Communications")
@@ -52,16 +52,8 @@ class Discipline(models.Model):
                 {"slug": _("“%(slug)s” is reserved; choose another short name.") % {"slug": self.slug}}
             )
 
-    @property
-    def label(self):
-        return localized(self, "name")
 
-    @property
-    def text(self):
-        return localized(self, "description")
-
-
-class ApplicationArea(models.Model):
+class ApplicationArea(Bilingual, models.Model):
     """What social media is used for in a discipline."""
 
     discipline = models.ForeignKey(Discipline, on_delete=models.CASCADE, related_name="application_areas")
@@ -77,16 +69,10 @@ class ApplicationArea(models.Model):
         verbose_name_plural = _("application areas")
         constraints = [models.UniqueConstraint(fields=["discipline", "title"], name="application_area_unique_title")]
 
+    label_field = "title"
+
     def __str__(self):
         return self.label
-
-    @property
-    def label(self):
-        return localized(self, "title")
-
-    @property
-    def text(self):
-        return localized(self, "description")
 
 
 class Membership(models.Model):

@@ -12,3 +12,19 @@ def localized(obj, field):
         if value:
             return value
     return getattr(obj, field)
+
+
+class Bilingual:
+    """`label` and `text` of a model with bilingual content fields (`name`/`name_de`,
+    `description`/`description_de`), in the active language."""
+
+    label_field = "name"
+    text_field = "description"
+
+    @property
+    def label(self):
+        return localized(self, self.label_field)
+
+    @property
+    def text(self):
+        return localized(self, self.text_field)

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.i18n import localized
+from governance.i18n import Bilingual
 
 
 class ModelType(models.TextChoices):
@@ -141,7 +141,7 @@ class Spoke(models.Model):
         return str(self.discipline)
 
 
-class Activity(models.Model):
+class Activity(Bilingual, models.Model):
     """A governance activity: a row of the responsibility matrix."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -157,10 +157,6 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.label
-
-    @property
-    def label(self):
-        return localized(self, "name")
 
 
 class Responsibility(models.Model):

@@ -11,7 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.i18n import localized
+from governance.i18n import Bilingual, localized
 
 MIN_LEVEL = 1
 MAX_LEVEL = 5
@@ -26,7 +26,7 @@ class Seniority(models.TextChoices):
     NONE = "none", "—"
 
 
-class JobProfile(models.Model):
+class JobProfile(Bilingual, models.Model):
     """One of the three social media job profiles (after the BVCM profiles, 2012).
 
     The slug is fixed (staffing looks profiles up by it); everything else a lead may edit.
@@ -63,14 +63,6 @@ class JobProfile(models.Model):
         return self.label
 
     @property
-    def label(self):
-        return localized(self, "name")
-
-    @property
-    def text(self):
-        return localized(self, "description")
-
-    @property
     def responsibilities_text(self):
         return localized(self, "responsibilities")
 
@@ -80,7 +72,7 @@ class JobProfile(models.Model):
         return [Seniority.JUNIOR, Seniority.SENIOR] if self.has_seniorities else [Seniority.NONE]
 
 
-class CompetencyCategory(models.Model):
+class CompetencyCategory(Bilingual, models.Model):
     """Professional, methodological, social and personal competence (the usual German four)."""
 
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
@@ -98,16 +90,8 @@ class CompetencyCategory(models.Model):
     def __str__(self):
         return self.label
 
-    @property
-    def label(self):
-        return localized(self, "name")
 
-    @property
-    def text(self):
-        return localized(self, "description")
-
-
-class Competency(models.Model):
+class Competency(Bilingual, models.Model):
     category = models.ForeignKey(
         CompetencyCategory, on_delete=models.PROTECT, related_name="competencies", verbose_name=_("category")
     )
@@ -125,14 +109,6 @@ class Competency(models.Model):
 
     def __str__(self):
         return self.label
-
-    @property
-    def label(self):
-        return localized(self, "name")
-
-    @property
-    def text(self):
-        return localized(self, "description")
 
 
 class RequiredLevel(models.Model):

@@ -1,17 +1,16 @@
-// Progressive enhancement for the RACI editor: the form works without this file.
-// Marks the cells changed since the page loaded and counts them next to the save button.
-(function () {
+// Progressive enhancement for grid editors (the RACI grid, the competency matrix): the
+// forms work without this file. Marks the cells changed since the page loaded, counts
+// them next to the save button, and asks before leaving with unsaved cells.
+document.querySelectorAll("form[data-grid-editor]").forEach(function (form) {
   "use strict";
-  var form = document.getElementById("raci-form");
-  if (!form) { return; }
   var selects = form.querySelectorAll("select[data-seen]");
-  var counter = form.querySelector(".raci-changed");
+  var counter = form.querySelector(".grid-changed");
 
   function refresh() {
     var changed = 0;
     selects.forEach(function (select) {
       var isChanged = select.value !== select.dataset.seen;
-      select.closest("td").classList.toggle("raci-cell-changed", isChanged);
+      select.closest("td").classList.toggle("grid-cell-changed", isChanged);
       if (isChanged) { changed += 1; }
     });
     if (counter) {
@@ -35,4 +34,4 @@
     }
   });
   refresh();
-})();
+});
