@@ -136,9 +136,20 @@ def english_by_default():
 
 @pytest.fixture
 def disciplines(db):
-    """The default catalogue (loaded by migrations), by slug."""
-    from disciplines.models import Discipline
+    """The default catalogue, by slug.
 
+    The migrations load it, but a live-server or worker test before this one may have
+    flushed the database (serialized rollback does not survive Playwright's greenlets
+    on every backend), so the defaults are made sure of here; the loaders only add
+    what is missing.
+    """
+    from disciplines.defaults import ensure_default_catalogue
+    from disciplines.models import ApplicationArea, Discipline
+    from governance.defaults import ensure_default_activities
+    from governance.models import Activity
+
+    ensure_default_catalogue(Discipline, ApplicationArea)
+    ensure_default_activities(Activity)
     return {d.slug: d for d in Discipline.objects.all()}
 
 
