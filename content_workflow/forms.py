@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from content_workflow.models import Channel, Format, Priority, Status
 from content_workflow.models.requests import HOURS
 from content_workflow.page_queries import expert_memberships
+from content_workflow.services.requests import EDITABLE_FIELDS
 
 
 def person_name(user):
@@ -72,19 +73,8 @@ class RequestForm(forms.Form):
         label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
     )
 
-    FIELDS = (
-        "title",
-        "brief",
-        "topic_tags",
-        "target_discipline",
-        "preferred_expert",
-        "estimated_hours",
-        "due_date",
-        "content_piece",
-        "channel",
-        "format",
-        "priority",
-    )
+    # The fields the request services accept: one list, kept with the services.
+    FIELDS = EDITABLE_FIELDS
 
     def __init__(self, *args, disciplines, scope, requester, **kwargs):
         super().__init__(*args, **kwargs)

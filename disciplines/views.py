@@ -29,6 +29,7 @@ from disciplines.forms import AbsenceForm, ApplicationAreaForm, DisciplineForm, 
 from disciplines.models import Absence, ApplicationArea, Discipline, Expertise, Membership
 from disciplines.permissions import can_edit_catalogue
 from governance.access import log_denied
+from governance.form_errors import add_service_errors
 
 logger = logging.getLogger(__name__)
 
@@ -70,21 +71,13 @@ def _write(form, service, **kwargs):
         with transaction.atomic():
             return True, service(**kwargs)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
     except IntegrityError:
         # full_clean passed, but another request saved a clashing row in between; the
         # database constraint caught it.
         logger.warning("catalogue write lost a race: %s", getattr(service, "__name__", service))
         form.add_error(None, _("Someone saved a conflicting change at the same moment. Check the form and try again."))
     return False, None
-
-
-def _add_errors(form, exc):
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _next_url(request, default):

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from governance.access import log_denied
 from governance.errors import DomainError
+from governance.form_errors import add_service_errors
 from governance.forms import person_name
 from governance.permissions import can_manage_governance
 from governance.selectors import active_model, model_units
@@ -86,17 +87,6 @@ def _visible_people(viewer, user_ids):
     if can_manage_governance(viewer):
         return user_ids
     return set(people_assessable_by(viewer).filter(pk__in=user_ids).values_list("pk", flat=True))
-
-
-def _add_errors(form, exc, rename=None):
-    """A service's ValidationError as form errors; fields the form lacks go to the top."""
-    rename = rename or {}
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        name = rename.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _levels():
@@ -277,7 +267,7 @@ def profile_edit(request, slug):
         try:
             saved = services.profile_update(actor=request.user, profile=profile, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved the job profile “%(name)s”.") % {"name": saved.label})
             return redirect("roles:profile", slug=saved.slug)
@@ -303,10 +293,8 @@ def assignments(request):
         if form.is_valid():
             try:
                 assignment = services.assignment_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
+            except (ValidationError, DomainError) as exc:
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -360,7 +348,7 @@ def assignment_end(request, pk):
         try:
             services.assignment_end(actor=request.user, assignment=assignment, until=form.cleaned_data["until"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("roles:assignments")
@@ -539,7 +527,7 @@ def _record(actor, person, form):
                         assessed_on=data["assessed_on"],
                     )
                 except ValidationError as exc:
-                    _add_errors(form, exc, rename={"level": field, "competency": field})
+                    add_service_errors(form, exc, rename={"level": field, "competency": field})
                     raise
     except ValidationError:
         return None

@@ -54,6 +54,7 @@ from content_workflow.services import AllocationDecided
 from disciplines.models import Discipline, Membership
 from governance.access import log_denied
 from governance.errors import DomainError
+from governance.form_errors import add_service_errors
 
 ALLOCATIONS_PER_PAGE = 25
 ENTRIES_PER_PAGE = 50
@@ -90,15 +91,6 @@ def acting_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _add_errors(form, exc):
-    """A service's ValidationError as form errors; fields the form lacks go to the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _month_url(month):
@@ -189,10 +181,8 @@ def budget_approve(request):
                     reason=data["reason"],
                     idempotency_key=form.key(),
                 )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
+            except (ValidationError, DomainError) as exc:
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -255,7 +245,7 @@ def budget_adjust(request, pk):
                     idempotency_key=form.key(),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             except DomainError as exc:
                 form.add_error("approved_hours", exc.message)
             else:
@@ -385,10 +375,8 @@ def allocation_approve(request, pk):
             )
         except AllocationDecided:
             return _already_decided(request)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
         else:
             title = allocation.request.title
             if allocation.status == TimeAllocationRequest.Status.APPROVED:
@@ -417,10 +405,8 @@ def allocation_reassign(request, pk):
             )
         except AllocationDecided:
             return _already_decided(request)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -451,10 +437,8 @@ def allocation_reject(request, pk):
                 )
             except AllocationDecided:
                 return _already_decided(request)
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
+            except (ValidationError, DomainError) as exc:
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,

@@ -36,20 +36,11 @@ from content_workflow.models import Attachment, Contribution, TimeAllocationRequ
 from content_workflow.permissions import can_edit_request, can_request
 from governance.access import log_denied
 from governance.errors import DomainError
+from governance.form_errors import add_service_errors
 
 PER_PAGE = 25
 # Service errors name a few fields differently from the form.
 FIELD_ALIASES = {"tags": "topic_tags"}
-
-
-def _add_errors(form, exc):
-    """A service's ValidationError as form errors; fields the form lacks go to the top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        name = FIELD_ALIASES.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _detail_url(item):
@@ -120,7 +111,7 @@ def request_create(request):
             with transaction.atomic():
                 item = services.request_create(actor=request.user, submit=submit, **form.service_fields())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc, rename=FIELD_ALIASES)
         else:
             if submit:
                 messages.success(request, _("Your request is submitted. Routing looks for the best expert."))
@@ -150,7 +141,7 @@ def request_edit(request, pk):
                 if submit:
                     item = services.request_submit(request=item, actor=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc, rename=FIELD_ALIASES)
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect(_detail_url(item))
@@ -361,7 +352,7 @@ def request_action(request, pk, action):
                 with transaction.atomic():
                     _run(action, item, request.user, form)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc, rename=FIELD_ALIASES)
             except DomainError as exc:
                 messages.error(request, exc.message)
                 return redirect(_detail_url(item))

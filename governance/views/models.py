@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from governance import selectors, services
 from governance.access import log_denied
 from governance.errors import DomainError
+from governance.form_errors import add_service_errors
 from governance.forms import (
     RACI_CHOICES,
     HubForm,
@@ -90,15 +91,6 @@ def _draft_or_refuse(request, pk):
         messages.error(request, _not_draft_message())
         return model, redirect("models:detail", pk=model.pk)
     return model, None
-
-
-def _add_errors(form, exc):
-    """A service's ValidationError as form errors; fields the form lacks go to the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Reading -----------------------------------------------------------------------------
@@ -231,7 +223,7 @@ def model_create(request):
             try:
                 model = services.model_create(actor=request.user, **_model_fields(form))
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request, _("Draft “%(name)s” created. Add its hubs and spokes next.") % {"name": model}
@@ -260,7 +252,7 @@ def model_edit(request, pk):
             try:
                 services.model_update(model=model, actor=request.user, **_model_fields(form))
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("models:detail", pk=model.pk)
@@ -361,7 +353,7 @@ def hub_edit(request, pk, hub_pk=None):
             try:
                 services.hub_save(model=model, actor=request.user, hub=hub, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Hub “%(name)s” saved.") % {"name": form.cleaned_data["name"]})
                 return redirect("models:detail", pk=model.pk)
@@ -391,7 +383,7 @@ def spoke_edit(request, pk, spoke_pk=None):
             try:
                 services.spoke_save(model=model, actor=request.user, spoke=spoke, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request, _("Spoke “%(name)s” saved.") % {"name": form.cleaned_data["discipline"].label}
