@@ -302,6 +302,13 @@ def _visible_allocation(request, pk):
     return get_object_or_404(allocation_queue(request.user, request.acting_ids), pk=pk)
 
 
+def _own_or_managed_allocation(request, pk):
+    """The detail page follows the API: the requester of the request sees its allocation
+    too (read only); anyone else outside `visible_to` gets a 404."""
+    queryset = selectors.allocation_list(request.user).select_related("request__target_discipline")
+    return get_object_or_404(queryset, pk=pk)
+
+
 def _experts(allocation):
     return (
         get_user_model()
@@ -318,12 +325,13 @@ def _experts(allocation):
 
 def _allocation_page(request, allocation, *, approve_form=None, fewer_form=None, reassign_form=None, status=200):
     can_decide = _decidable(allocation, request.acting_ids)
+    manages = may_open_manage_pages(request.user, request.acting_ids)
     context = {
         "allocation": allocation,
         "can_decide": can_decide,
-        "budget": selectors.budget_list(
-            request.user, month=allocation.month, discipline=allocation.discipline_id
-        ).first(),
+        "manages": manages,
+        "budget": manages
+        and selectors.budget_list(request.user, month=allocation.month, discipline=allocation.discipline_id).first(),
     }
     if can_decide:
         context |= {
@@ -334,9 +342,10 @@ def _allocation_page(request, allocation, *, approve_form=None, fewer_form=None,
     return render(request, "content_workflow/allocation_detail.html", context, status=status)
 
 
-@manage_page
+@login_required
 def allocation_detail(request, pk):
-    return _allocation_page(request, _visible_allocation(request, pk))
+    request.acting_ids = acting_discipline_ids(request.user)
+    return _allocation_page(request, _own_or_managed_allocation(request, pk))
 
 
 def _decider_only(request, allocation):

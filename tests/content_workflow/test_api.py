@@ -123,10 +123,11 @@ def test_readers_never_write(api_for, person, in_state, make_request, team, due,
     delivered = in_state(Status.DELIVERED)
     create = {"title": "X", "brief": "Y", "target_discipline": team.product.pk, "estimated_hours": "1"}
     assert post(api, REQUESTS, {**create, "due_date": due.isoformat()}).status_code == 403
-    assert api.patch(url(REQUESTS, draft.pk), {"title": "X"}, format="json").status_code == 403
+    # Someone else's draft is not there for readers at all.
+    assert api.patch(url(REQUESTS, draft.pk), {"title": "X"}, format="json").status_code == 404
+    for action in ("submit", "cancel"):
+        assert post(api, url(REQUESTS, draft.pk, action)).status_code == 404
     calls = [
-        (draft, "submit", {}),
-        (draft, "cancel", {}),
         (assigned, "accept", {}),
         (assigned, "decline", {"reason": "No"}),
         (assigned, "reassign", {"expert": team.expert2.pk}),
@@ -248,8 +249,8 @@ def test_the_requester_changes_a_draft_only(api_for, team, make_request, in_stat
     submitted = in_state(Status.SUBMITTED)
     response = api.patch(url(REQUESTS, submitted.pk), {"title": "Too late"}, format="json")
     assert response.status_code == 409 and response.json()["code"] == "not_editable"
-    # The manager sees the discipline's drafts and acts on its requests, but never edits them.
-    assert api_for(team.manager).patch(url(REQUESTS, draft.pk), {"title": "x"}, format="json").status_code == 403
+    # A draft is the requester's private work: the discipline's manager does not see it.
+    assert api_for(team.manager).patch(url(REQUESTS, draft.pk), {"title": "x"}, format="json").status_code == 404
     assert api_for(team.other_requester).patch(url(REQUESTS, draft.pk), {"title": "x"}).status_code == 404
     assert reloaded(draft).title == "Better title"
 

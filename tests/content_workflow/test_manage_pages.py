@@ -368,6 +368,20 @@ def test_another_disciplines_manager_gets_404_on_the_allocation(client_for, team
     assert snapshot() == before
 
 
+def test_the_requester_reads_the_allocation_of_their_request_like_the_api_shows_it(client_for, api_for, team, parked):
+    _request, allocation = parked()
+    page = client_for(team.requester).get(url("allocation_detail", allocation.pk))
+    assert page.status_code == 200
+    assert api_for(team.requester).get(f"/api/v1/allocations/{allocation.pk}/").status_code == 200
+    # Read only: no decision forms, no budget figures, no link to the managers' queue.
+    assert url("allocation_approve", allocation.pk) not in page.text
+    assert "Budget left that month" not in page.text
+    assert f'href="{url("allocation_list")}"' not in page.text
+    assert client_for(team.requester).post(url("allocation_approve", allocation.pk)).status_code == 403
+    # Another communicator of the same hub sees nothing.
+    assert client_for(team.other_requester).get(url("allocation_detail", allocation.pk)).status_code == 404
+
+
 def test_a_deputy_decides_while_the_grant_runs(client_for, team, parked):
     _request, allocation = parked()
     Absence.objects.create(

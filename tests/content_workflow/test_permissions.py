@@ -49,6 +49,15 @@ def test_who_sees_a_request(in_state, team, name):
     assert visible == (name in SEES_REQUEST)
 
 
+@pytest.mark.parametrize("name", PERSONAS)
+def test_a_draft_is_the_requesters_private_work(make_request, team, name):
+    """Until it is submitted, only the requester (and admins) see a request: not the
+    discipline's manager, not governance leads or executives, in lists and counts alike."""
+    draft = make_request()
+    visible = ExpertInputRequest.objects.visible_to(persona(team, name)).filter(pk=draft.pk)
+    assert visible.count() == (1 if name in {"requester", "admin"} else 0)
+
+
 def test_a_former_assignee_still_sees_it(in_state, team):
     request = in_state(Status.ASSIGNED)
     services.request_reassign(request=request, actor=team.manager, expert=team.expert2)
