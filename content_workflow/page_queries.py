@@ -110,12 +110,7 @@ def request_rows(user, *, mine=True, status="", query=""):
         queryset = queryset.filter(status__in=OPEN)
     elif status:
         queryset = queryset.filter(status=status)
-    query = (query or "").strip()
-    if query:
-        queryset = queryset.filter(
-            Q(title__icontains=query) | Q(brief__icontains=query) | Q(content_piece__icontains=query)
-        )
-    return queryset.order_by("-updated_at", "-pk")
+    return selectors.request_search(queryset, query).order_by("-updated_at", "-pk")
 
 
 def contributions_of(user):

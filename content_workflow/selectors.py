@@ -29,6 +29,23 @@ def request_list(user, *, status=None, discipline=None):
     return queryset
 
 
+# Each word of a search must appear in one of these (case-insensitive, anywhere in it).
+# On PostgreSQL, trigram GIN indexes on UPPER(field) answer these LIKEs (migration 0003);
+# SQLite scans, which is fine at the embedded default's size.
+SEARCHED_FIELDS = ("title", "brief", "content_piece")
+MAX_SEARCH_WORDS = 8
+
+
+def request_search(queryset, query):
+    """Requests matching every word of `query`; the one search of the pages and the API."""
+    for word in (query or "").split()[:MAX_SEARCH_WORDS]:
+        matches = Q()
+        for field in SEARCHED_FIELDS:
+            matches |= Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(matches)
+    return queryset
+
+
 def request_detail(user):
     """The queryset for one request's page: timeline, contribution and allocations
     fetched with it (look the request up in it: another's request is not there)."""

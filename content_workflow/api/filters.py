@@ -17,6 +17,7 @@ from content_workflow.models import (
     TimeAllocationRequest,
     TimeBudget,
 )
+from content_workflow.selectors import request_search
 from disciplines.models import Discipline
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
@@ -45,10 +46,18 @@ class ExpertRequestFilter(django_filters.FilterSet):
     requester = django_filters.NumberFilter(field_name="requester_id", label=_("Requester (user id)"))
     assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("Current assignee (user id)"))
     due_date = django_filters.DateFromToRangeFilter()
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=200,
+        label=_("Words that must each appear in the title, brief or content piece"),
+    )
 
     class Meta:
         model = ExpertInputRequest
-        fields = ["status", "target_discipline", "priority", "overdue", "requester", "assignee", "due_date"]
+        fields = ["status", "target_discipline", "priority", "overdue", "requester", "assignee", "due_date", "search"]
+
+    def filter_search(self, queryset, name, value):
+        return request_search(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         # The same rule as ExpertInputRequest.is_overdue.

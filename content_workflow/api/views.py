@@ -194,8 +194,7 @@ def request_action(summary, wanted, *, body=None, extra=""):
 class ExpertRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowViewSet):
     """Expert input requests and their state machine (see the list operation for the table)."""
 
-    filterset_class = filters.ExpertRequestFilter
-    search_fields = ["title", "brief"]
+    filterset_class = filters.ExpertRequestFilter  # its `search` is the pages' search too
     ordering_fields = ["created_at", "updated_at", "due_date", "priority", "status", "title"]
 
     def get_queryset(self):

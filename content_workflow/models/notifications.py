@@ -71,6 +71,8 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="cw_notification_inbox"),
+            # The inbox in page order.
+            models.Index(fields=["recipient", "created_at"], name="cw_notification_recent"),
             models.Index(fields=["email_state", "created_at"], name="cw_notification_email"),
         ]
 

@@ -144,7 +144,13 @@ class ExpertInputRequest(models.Model):
             models.Index(fields=["status", "response_due_at"], name="cw_request_response_due"),
             models.Index(fields=["status", "due_date"], name="cw_request_due"),
             models.Index(fields=["assignee", "status"], name="cw_request_assignee"),
-            models.Index(fields=["target_discipline", "status"], name="cw_request_discipline"),
+            # Managers' lists, and the visibility union's discipline branch as an index-only scan (id last).
+            models.Index(fields=["target_discipline", "status", "due_date", "id"], name="cw_request_discipline_due"),
+            # "My requests", newest change first.
+            models.Index(fields=["requester", "updated_at"], name="cw_request_requester"),
+            # Readers' lists in page order (pages sort by change, the API by creation).
+            models.Index(fields=["updated_at", "id"], name="cw_request_updated"),
+            models.Index(fields=["created_at", "id"], name="cw_request_created"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(estimated_hours__gt=0), name="cw_request_estimate_positive"),
@@ -208,7 +214,8 @@ class RequestEvent(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
-        indexes = [models.Index(fields=["request", "assignee"], name="cw_event_assignee")]
+        # "Assigned to them now or before": the visibility union looks events up by assignee.
+        indexes = [models.Index(fields=["assignee", "request"], name="cw_event_assigned_to")]
 
     def __str__(self):
         return f"{self.request_id}: {self.from_status} → {self.to_status}"

@@ -8,7 +8,6 @@ on this site, never elsewhere.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from content_workflow.forms_manage import NotificationPreferenceForm
 from content_workflow.manage_queries import inbox as inbox_query
 from content_workflow.models import Notification
 from content_workflow.services.notifications import email_choice
+from governance.pagination import KeysFirstPaginator
 
 PER_PAGE = 25
 
@@ -41,7 +41,9 @@ def _back(request):
 @login_required
 def inbox(request, preference_form=None, status=200):
     unread_only = request.GET.get("show") == "unread"
-    page = Paginator(inbox_query(request.user, unread_only=unread_only), PER_PAGE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(inbox_query(request.user, unread_only=unread_only), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     if preference_form is None:
         preference_form = NotificationPreferenceForm(initial={"email": email_choice(request.user)})
     return render(

@@ -55,6 +55,7 @@ from disciplines.models import Discipline, Membership
 from governance.access import log_denied
 from governance.errors import DomainError
 from governance.form_errors import add_service_errors
+from governance.pagination import KeysFirstPaginator
 
 ALLOCATIONS_PER_PAGE = 25
 ENTRIES_PER_PAGE = 50
@@ -268,7 +269,7 @@ def budget_adjust(request, pk):
 @manage_page
 def allocation_list(request):
     queue = allocation_queue(request.user, request.acting_ids)
-    page = Paginator(queue, ALLOCATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(queue, ALLOCATIONS_PER_PAGE).get_page(request.GET.get("page"))
     allocations = list(page.object_list)
     # The experts to name, in one query for every discipline with an open request here.
     experts = experts_by_discipline({a.discipline_id for a in allocations if _decidable(a, request.acting_ids)})

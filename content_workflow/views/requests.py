@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,6 +36,7 @@ from content_workflow.permissions import can_edit_request, can_request
 from governance.access import log_denied
 from governance.errors import DomainError
 from governance.form_errors import add_service_errors
+from governance.pagination import KeysFirstPaginator
 
 PER_PAGE = 25
 # Service errors name a few fields differently from the form.
@@ -163,7 +163,7 @@ def request_list(request):
     filters = RequestFilterForm(request.GET or None)
     values = filters.values()
     rows = page_queries.request_rows(request.user, mine=values["mine"], status=values["status"], query=values["q"])
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "content_workflow/request_list.html",
@@ -390,5 +390,5 @@ def work(request):
 @login_required
 @require_safe
 def contributions(request):
-    page = Paginator(page_queries.contributions_of(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(page_queries.contributions_of(request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "content_workflow/work_contributions.html", {"page_obj": page})
