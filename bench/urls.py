@@ -1,0 +1,65 @@
+"""What the bench measures and the query-count guard test checks: the pages and API
+lists each demo role opens. Plain data, no Django set-up, so both can import it."""
+
+# Demo username -> the role of its dashboard.
+ROLES = {
+    "lead": "governance_lead",
+    "communicator": "communicator",
+    "expert": "expert",
+    "manager": "manager",
+    "executive": "executive",
+}
+SEARCH = "pricing"
+API_LISTS = [
+    "disciplines",
+    "application-areas",
+    "memberships",
+    "expertise",
+    "absences",
+    "org-models",
+    "hubs",
+    "spokes",
+    "activities",
+    "responsibilities",
+    "job-profiles",
+    "competencies",
+    "required-levels",
+    "role-assignments",
+    "assessments",
+    "requests",
+    f"requests/?search={SEARCH}",
+    "requests/?status=assigned",
+    "budgets",
+    "allocations",
+    "notifications",
+]
+
+
+def urls_for(role, *, request_id, model_id, discipline):
+    """Every page and API list of `role`, with real ids of objects it may open."""
+    pages = [
+        f"/dashboard/{role}/",
+        "/requests/",
+        "/requests/?show=all",
+        "/requests/?status=assigned",
+        f"/requests/?q={SEARCH}",
+        f"/requests/?show=all&q={SEARCH}",
+        "/requests/new/",
+        f"/requests/{request_id}/",
+        "/work/",
+        "/work/contributions/",
+        "/budgets/",
+        "/allocations/",
+        "/team/",
+        "/inbox/",
+        "/models/",
+        f"/models/{model_id}/",
+        f"/models/{model_id}/diagram.svg",
+        "/profiles/",
+        "/profiles/staffing/",
+        "/profiles/assignments/",
+        "/catalogue/",
+        "/catalogue/people/",
+        f"/catalogue/{discipline}/",
+    ]
+    return pages + [f"/api/v1/{name}" + ("" if "?" in name else "/") for name in API_LISTS]
