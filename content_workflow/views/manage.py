@@ -45,12 +45,12 @@ from content_workflow.manage_queries import (
     month_start,
     parse_month,
     shift_month,
-    team_sections,
 )
 from content_workflow.models import TimeAllocationRequest
 from content_workflow.models.messages import format_hours
 from content_workflow.permissions import can_decide_allocation, reads_everything
 from content_workflow.services import AllocationDecided
+from content_workflow.team_queries import team_experts, team_summaries, with_figures
 from disciplines.models import Discipline, Membership
 from governance.access import log_denied
 from governance.errors import DomainError
@@ -58,6 +58,7 @@ from governance.form_errors import add_service_errors
 
 ALLOCATIONS_PER_PAGE = 25
 ENTRIES_PER_PAGE = 50
+EXPERTS_PER_PAGE = 25
 
 
 # --- Access ------------------------------------------------------------------------------------
@@ -456,6 +457,8 @@ def allocation_reject(request, pk):
 
 @manage_page
 def team(request):
+    """A summary per discipline, then its experts a page at a time (filter by
+    discipline, search by name), with the figures of the page's experts only."""
     reads_all = reads_everything(request.user)
     if reads_all:
         disciplines = Discipline.objects.order_by("position", "name")
@@ -464,18 +467,25 @@ def team(request):
     disciplines = list(disciplines)
     wanted = request.GET.get("discipline")
     chosen = next((d for d in disciplines if d.slug == wanted), None)
-    sections = team_sections([chosen] if chosen else disciplines)
+    today = timezone.localdate()
+    summaries = team_summaries([chosen] if chosen else disciplines, today=today)
     if reads_all and not chosen:
         # Readers see the disciplines that have a team; managers see all of theirs.
-        sections = [s for s in sections if s.experts or s.managers]
+        summaries = [s for s in summaries if s.has_team]
+    query = request.GET.get("q", "").strip()[:100]
+    experts = team_experts([s.discipline.pk for s in summaries], query=query)
+    page = Paginator(experts, EXPERTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = with_figures(page.object_list, today=today)
     return render(
         request,
         "content_workflow/team.html",
         {
-            "sections": sections,
+            "summaries": summaries,
+            "page_obj": page,
+            "query": query,
             "disciplines": disciplines if len(disciplines) > 1 else [],
             "chosen": chosen,
-            "today": timezone.localdate(),
+            "today": today,
             "reads_all": reads_all,
         },
     )

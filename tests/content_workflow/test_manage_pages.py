@@ -409,13 +409,15 @@ def test_team_shows_load_capacity_absences_and_contributions(client_for, team, i
     assert page.status_code == 200
     text = page.text
     assert "Product" in text and "Marketing" not in text  # only the manager's team
-    rows = {m.user.username: m for m in page.context["sections"][0].experts}
+    rows = {m.user.username: m for m in page.context["page_obj"]}
     assert rows["eva"].open_load == Decimal("2.5") and rows["eva"].weekly_capacity_hours == 6
     assert (rows["eva"].delivered_count, rows["eva"].hours_delivered, rows["eva"].on_time_count) == (1, 2, 1)
     assert (rows["erik"].delivered_count, rows["erik"].hours_delivered) == (0, 0)
     assert (rows["eva"].average_rating, rows["erik"].average_rating) == (4, None)
     assert "4.0 / 5" in text
-    assert list(rows) == ["eva", "erik"]  # who contributes most first
+    [summary] = page.context["summaries"]
+    assert (summary.experts, summary.capacity, summary.open_load) == (2, 12, Decimal("2.5"))
+    assert [m.user for m in summary.managers] == [team.manager]
     assert f"deputy: {team.expert.get_full_name()}" in text
     assert "2.5 / 6 h" in text
     no_inline_styles(text)
@@ -536,18 +538,46 @@ def test_allocation_list_costs_the_same_however_many_requests(client_for, team, 
         client.get(url("allocation_list"))
 
 
+@pytest.mark.parametrize("name", ["manager", "lead"])
 def test_team_costs_the_same_however_big_the_team(
-    client_for, team, in_state, member, make_user, django_assert_num_queries
+    client_for, team, in_state, member, django_assert_num_queries, name
 ):
     in_state(Status.COMPLETED)
-    client = client_for(team.manager)
+    client = client_for(getattr(team, name))
     baseline = count_queries(client, url("team"))
-    for n in range(3):
-        person = member("product", Membership.Function.EXPERT, username=f"more{n}")
+    for n in range(30):
+        person = member("product", Membership.Function.EXPERT, username=f"more{n:02}")
         Absence.objects.create(user=person, starts_on=TODAY, ends_on=TODAY, deputy=team.expert)
+    member("product", Membership.Function.MANAGER, username="second-manager")
     in_state(Status.DELIVERED, title="Another")
     with django_assert_num_queries(baseline):
-        client.get(url("team"))
+        response = client.get(url("team"))
+    assert len(response.context["page_obj"].object_list) == 25
+    product = next(s for s in response.context["summaries"] if s.discipline == team.product)
+    assert product.away == 30
+
+
+def test_team_shows_one_page_of_experts_and_finds_them_by_name(client_for, team, member, disciplines):
+    for n in range(30):
+        member("product", Membership.Function.EXPERT, username=f"more{n:02}")
+    member("marketing", Membership.Function.EXPERT, username="marketer")
+    client = client_for(team.lead)
+    page = client.get(url("team") + "?discipline=product")
+    rows = page.context["page_obj"].object_list
+    assert len(rows) == 25 and page.context["page_obj"].paginator.count == 32
+    assert page.text.count('<tr>') <= 1 + 1 + 1 + 25  # summary head and row, experts head, 25 experts
+    assert "32 experts" in page.text and "1–25 shown" in page.text
+    assert 'href="?discipline=product&amp;page=2"' in page.text  # the filter stays in the link
+    second = client.get(url("team") + "?discipline=product&page=2").context["page_obj"].object_list
+    assert len(second) == 7 and not {m.pk for m in rows} & {m.pk for m in second}
+    found = client.get(url("team") + "?q=Eva").context["page_obj"].object_list
+    assert [m.user for m in found] == [team.expert]
+    nobody = client.get(url("team") + "?q=zz-nobody")
+    assert "No expert’s name matches “zz-nobody”." in nobody.text
+    # Without a discipline, the lead sees every discipline with a team, and a column naming it.
+    everyone = client.get(url("team"))
+    assert {s.discipline.slug for s in everyone.context["summaries"]} >= {"product", "marketing"}
+    assert everyone.context["page_obj"].paginator.count == 34  # eva, erik, mara, marketer and 30 more
 
 
 def test_inbox_costs_the_same_however_many_notifications(client_for, team, in_state, django_assert_num_queries):
