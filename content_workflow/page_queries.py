@@ -83,18 +83,42 @@ def budget_for(request):
 # --- The request form ----------------------------------------------------------------------------
 
 
-def expert_memberships(disciplines, *, exclude_user=None):
-    """The experts of `disciplines`, ordered by discipline and name, for the preferred
-    expert select (grouped by discipline). One query."""
-    queryset = (
-        Membership.objects.filter(discipline__in=disciplines, function=Membership.Function.EXPERT)
-        .filter(user__is_active=True)
-        .select_related("user", "discipline")
-        .order_by("discipline__position", "discipline__name", "user__last_name", "user__first_name", "user_id")
+EXPERT_MATCHES = 20
+
+
+def askable_experts(disciplines, *, exclude_user=None):
+    """The active expert memberships of `disciplines` (those the requester may ask)."""
+    queryset = Membership.objects.filter(
+        discipline__in=disciplines, function=Membership.Function.EXPERT, user__is_active=True
     )
     if exclude_user is not None:
         queryset = queryset.exclude(user=exclude_user)
     return queryset
+
+
+def expert_search(disciplines, *, query="", exclude_user=None):
+    """Experts of `disciplines` whose name, username or e-mail matches every word of
+    `query`, by name, for the preferred-expert suggestions. Slice it: one query a page."""
+    queryset = askable_experts(disciplines, exclude_user=exclude_user).select_related("user", "discipline")
+    for word in query.split()[:5]:
+        queryset = queryset.filter(
+            Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(user__username__icontains=word)
+            | Q(user__email__istartswith=word)
+        )
+    return queryset.order_by("user__last_name", "user__first_name", "user_id", "discipline__position")
+
+
+def find_expert(discipline, value, *, exclude_user=None):
+    """The expert of `discipline` whose username or e-mail is `value`, or None. One query."""
+    matches = list(
+        askable_experts([discipline.pk], exclude_user=exclude_user)
+        .filter(Q(user__username__iexact=value) | Q(user__email__iexact=value))
+        .select_related("user")[:2]
+    )
+    # An e-mail shared by two people names nobody.
+    return matches[0].user if len(matches) == 1 else None
 
 
 # --- Lists ------------------------------------------------------------------------------------------

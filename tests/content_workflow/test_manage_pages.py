@@ -539,9 +539,7 @@ def test_allocation_list_costs_the_same_however_many_requests(client_for, team, 
 
 
 @pytest.mark.parametrize("name", ["manager", "lead"])
-def test_team_costs_the_same_however_big_the_team(
-    client_for, team, in_state, member, django_assert_num_queries, name
-):
+def test_team_costs_the_same_however_big_the_team(client_for, team, in_state, member, django_assert_num_queries, name):
     in_state(Status.COMPLETED)
     client = client_for(getattr(team, name))
     baseline = count_queries(client, url("team"))
@@ -565,7 +563,7 @@ def test_team_shows_one_page_of_experts_and_finds_them_by_name(client_for, team,
     page = client.get(url("team") + "?discipline=product")
     rows = page.context["page_obj"].object_list
     assert len(rows) == 25 and page.context["page_obj"].paginator.count == 32
-    assert page.text.count('<tr>') <= 1 + 1 + 1 + 25  # summary head and row, experts head, 25 experts
+    assert page.text.count("<tr>") <= 1 + 1 + 1 + 25  # summary head and row, experts head, 25 experts
     assert "32 experts" in page.text and "1–25 shown" in page.text
     assert 'href="?discipline=product&amp;page=2"' in page.text  # the filter stays in the link
     second = client.get(url("team") + "?discipline=product&page=2").context["page_obj"].object_list
