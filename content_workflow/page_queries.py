@@ -83,9 +83,6 @@ def budget_for(request):
 # --- The request form ----------------------------------------------------------------------------
 
 
-EXPERT_MATCHES = 20
-
-
 def askable_experts(disciplines, *, exclude_user=None):
     """The active expert memberships of `disciplines` (those the requester may ask)."""
     queryset = Membership.objects.filter(
@@ -98,7 +95,7 @@ def askable_experts(disciplines, *, exclude_user=None):
 
 def expert_search(disciplines, *, query="", exclude_user=None):
     """Experts of `disciplines` whose name, username or e-mail matches every word of
-    `query`, by name, for the preferred-expert suggestions. Slice it: one query a page."""
+    `query`, by name, for the preferred-expert suggestions."""
     queryset = askable_experts(disciplines, exclude_user=exclude_user).select_related("user", "discipline")
     for word in query.split()[:5]:
         queryset = queryset.filter(

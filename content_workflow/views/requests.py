@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,10 +37,9 @@ from content_workflow.permissions import can_edit_request, can_request
 from governance.access import log_denied
 from governance.errors import DomainError
 from governance.form_errors import add_service_errors
+from governance.suggestions import suggestions
 
 PER_PAGE = 25
-# Pages of expert suggestions one may ask for: enough to scroll, not to crawl the company.
-SEARCH_PAGES = 10
 # Service errors name a few fields differently from the form.
 FIELD_ALIASES = {"tags": "topic_tags"}
 
@@ -159,30 +158,20 @@ def request_edit(request, pk):
 @login_required
 @require_safe
 def expert_search(request):
-    """Suggestions for the request form's preferred expert, as JSON: the experts of the
-    disciplines the user may ask (of one with ?target_discipline=<id>) matching ?q=,
-    page by page (?page=). Anything unexpected just matches nobody."""
+    """Suggestions for the request form's preferred expert: the experts of the
+    disciplines the user may ask (of one with ?target_discipline=<id>) matching ?q=.
+    Anything unexpected just matches nobody."""
     disciplines, _scope = selectors.askable_disciplines(request.user)
     wanted = request.GET.get("target_discipline", "")
     if wanted:
         disciplines = disciplines.filter(pk=int(wanted)) if wanted.isdigit() else disciplines.none()
-    number = request.GET.get("page", "1")
-    number = min(int(number), SEARCH_PAGES) if number.isdigit() and int(number) > 0 else 1
-    size = page_queries.EXPERT_MATCHES
-    start = (number - 1) * size
-    matches = page_queries.expert_search(disciplines, query=request.GET.get("q", "")[:100], exclude_user=request.user)[
-        start : start + size + 1
-    ]
-    matches = list(matches)
-    results = [
-        {
-            "value": m.user.get_username(),
-            "label": f"{m.user.get_full_name() or m.user.get_username()} · {m.discipline.label}",
-        }
-        for m in matches[:size]
-    ]
-    more = len(matches) > size and number < SEARCH_PAGES
-    return JsonResponse({"results": results, "next": number + 1 if more else None})
+    experts = page_queries.expert_search(disciplines, query=request.GET.get("q", "")[:100], exclude_user=request.user)
+    return suggestions(
+        request,
+        experts,
+        value=lambda m: m.user.get_username(),
+        label=lambda m: f"{m.user.get_full_name() or m.user.get_username()} · {m.discipline.label}",
+    )
 
 
 # --- Following -----------------------------------------------------------------------------
