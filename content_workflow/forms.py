@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from content_workflow.expert_search import find_expert
 from content_workflow.models import Channel, Format, Priority, Status
 from content_workflow.models.requests import HOURS
-from content_workflow.page_queries import find_expert
 from content_workflow.services.requests import EDITABLE_FIELDS
 
 

@@ -29,7 +29,7 @@ from content_workflow import selectors
 from content_workflow.models import Contribution, ExpertInputRequest, TimeAllocationRequest
 from content_workflow.permissions import managed_discipline_ids, reads_everything
 from content_workflow.transitions import UNFINISHED, Status
-from disciplines.models import Discipline, Membership
+from disciplines.models import Discipline
 from governance.access import Role, has_role
 
 ZERO = Decimal(0)
@@ -172,21 +172,6 @@ def allocation_queue(user, acting_ids):
             When(status__in=TimeAllocationRequest.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
         )
     ).order_by("pending_first", "-created_at", "-pk")
-
-
-def experts_by_discipline(discipline_ids):
-    """{discipline id: [expert user, ...]}, active experts only, by name; one query."""
-    experts = {}
-    memberships = (
-        Membership.objects.filter(
-            discipline_id__in=discipline_ids, function=Membership.Function.EXPERT, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__username", "user_id")
-    )
-    for membership in memberships:
-        experts.setdefault(membership.discipline_id, []).append(membership.user)
-    return experts
 
 
 # --- The inbox ----------------------------------------------------------------------------------

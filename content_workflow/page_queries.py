@@ -19,7 +19,6 @@ from content_workflow.models import (
 )
 from content_workflow.permissions import actors_for, can_edit_request, month_start
 from content_workflow.transitions import FINAL, Status, next_states
-from disciplines.models import Membership
 
 # Work due within this many days counts as "due soon" on the inbox and the dashboards.
 DUE_SOON_DAYS = 3
@@ -78,44 +77,6 @@ def budget_for(request):
             discipline_id=request.target_discipline_id, month=month_start(request.due_date)
         ).first()
     return budget, (max(budget.remaining_hours, 0) if budget else None)
-
-
-# --- The request form ----------------------------------------------------------------------------
-
-
-def askable_experts(disciplines, *, exclude_user=None):
-    """The active expert memberships of `disciplines` (those the requester may ask)."""
-    queryset = Membership.objects.filter(
-        discipline__in=disciplines, function=Membership.Function.EXPERT, user__is_active=True
-    )
-    if exclude_user is not None:
-        queryset = queryset.exclude(user=exclude_user)
-    return queryset
-
-
-def expert_search(disciplines, *, query="", exclude_user=None):
-    """Experts of `disciplines` whose name, username or e-mail matches every word of
-    `query`, by name, for the preferred-expert suggestions."""
-    queryset = askable_experts(disciplines, exclude_user=exclude_user).select_related("user", "discipline")
-    for word in query.split()[:5]:
-        queryset = queryset.filter(
-            Q(user__first_name__icontains=word)
-            | Q(user__last_name__icontains=word)
-            | Q(user__username__icontains=word)
-            | Q(user__email__istartswith=word)
-        )
-    return queryset.order_by("user__last_name", "user__first_name", "user_id", "discipline__position")
-
-
-def find_expert(discipline, value, *, exclude_user=None):
-    """The expert of `discipline` whose username or e-mail is `value`, or None. One query."""
-    matches = list(
-        askable_experts([discipline.pk], exclude_user=exclude_user)
-        .filter(Q(user__username__iexact=value) | Q(user__email__iexact=value))
-        .select_related("user")[:2]
-    )
-    # An e-mail shared by two people names nobody.
-    return matches[0].user if len(matches) == 1 else None
 
 
 # --- Lists ------------------------------------------------------------------------------------------

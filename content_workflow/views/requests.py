@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from content_workflow import page_queries, selectors, services
+from content_workflow.expert_search import expert_search
 from content_workflow.forms import (
     CancelForm,
     CompleteForm,
@@ -157,7 +158,7 @@ def request_edit(request, pk):
 
 @login_required
 @require_safe
-def expert_search(request):
+def expert_suggestions(request):
     """Suggestions for the request form's preferred expert: the experts of the
     disciplines the user may ask (of one with ?target_discipline=<id>) matching ?q=.
     Anything unexpected just matches nobody."""
@@ -165,7 +166,7 @@ def expert_search(request):
     wanted = request.GET.get("target_discipline", "")
     if wanted:
         disciplines = disciplines.filter(pk=int(wanted)) if wanted.isdigit() else disciplines.none()
-    experts = page_queries.expert_search(disciplines, query=request.GET.get("q", "")[:100], exclude_user=request.user)
+    experts = expert_search(disciplines, query=request.GET.get("q", "")[:100], exclude_user=request.user)
     return suggestions(
         request,
         experts,

@@ -217,7 +217,7 @@ def test_leads_and_executives_read_budgets_but_change_nothing(client_for, team, 
         (url("budget_approve"), {"discipline": team.product.pk, "month": month_of(due), "hours": "5", "reason": "x"}),
         (url("budget_adjust", stored.pk), {"approved_hours": "5", "reason": "x"}),
         (url("allocation_approve", allocation.pk), {}),
-        (url("allocation_reassign", allocation.pk), {"expert": team.expert.pk}),
+        (url("allocation_reassign", allocation.pk), {"expert": team.expert.username}),
         (url("allocation_reject", allocation.pk), {"reason": "No"}),
     ]
     for path, data in forbidden:
@@ -304,20 +304,28 @@ def test_manager_names_an_expert(client_for, team, parked):
     request, allocation = parked()
     client = client_for(team.manager)
     detail = client.get(url("allocation_detail", allocation.pk))
-    assert detail.status_code == 200 and team.expert2.get_full_name() in detail.text
+    search = url("allocation_experts", allocation.pk)
+    assert detail.status_code == 200 and f'data-search-url="{search}"' in detail.text
+    suggested = client.get(search, {"q": team.expert2.username}).json()["results"]
+    assert suggested == [{"value": team.expert2.username, "label": team.expert2.get_full_name()}]
+    assert client.get(search, {"q": team.requester.username}).json()["results"] == []
     before = snapshot()
-    response = client.post(url("allocation_reassign", allocation.pk), {"expert": team.other_expert.pk})
-    assert response.status_code == 200 and "Select a valid choice" in response.text
+    for wanted in (team.other_expert.username, team.requester.username, ""):
+        response = client.post(url("allocation_reassign", allocation.pk), {"expert": wanted})
+        assert response.status_code == 200 and "expert" in response.context["reassign_form"].errors
     assert snapshot() == before
 
     response = client.post(
-        url("allocation_reassign", allocation.pk), {"expert": team.expert2.pk, "reason": "Erik knows"}
+        url("allocation_reassign", allocation.pk), {"expert": team.expert2.username, "reason": "Erik knows"}
     )
     assert response.status_code == 302
     allocation.refresh_from_db()
     request.refresh_from_db()
     assert allocation.status == AS.REASSIGNED
     assert (request.status, request.assignee) == (Status.ASSIGNED, team.expert2)
+    # Only those who decide get suggestions; another discipline's manager does not even see it.
+    assert client_for(team.lead).get(search).status_code == 403
+    assert client_for(team.other_manager).get(search).status_code == 404
 
 
 def test_manager_rejects_with_a_reason_after_confirming(client_for, team, parked):
@@ -346,7 +354,7 @@ def test_a_decided_request_gets_a_message_not_an_error(client_for, team, parked)
     for path, data in (
         (url("allocation_approve", allocation.pk), {}),
         (url("allocation_approve", allocation.pk), {"fewer-hours": "1"}),
-        (url("allocation_reassign", allocation.pk), {"expert": team.expert.pk}),
+        (url("allocation_reassign", allocation.pk), {"expert": team.expert.username}),
         (url("allocation_reject", allocation.pk), {"reason": "Again"}),
     ):
         response = client.post(path, data, follow=True)
@@ -363,7 +371,7 @@ def test_another_disciplines_manager_gets_404_on_the_allocation(client_for, team
     assert client.get(url("allocation_detail", allocation.pk)).status_code == 404
     assert client.get(url("allocation_reject", allocation.pk)).status_code == 404
     assert client.post(url("allocation_approve", allocation.pk)).status_code == 404
-    assert client.post(url("allocation_reassign", allocation.pk), {"expert": team.expert.pk}).status_code == 404
+    assert client.post(url("allocation_reassign", allocation.pk), {"expert": team.expert.username}).status_code == 404
     assert client.post(url("allocation_reject", allocation.pk), {"reason": "Mine"}).status_code == 404
     assert snapshot() == before
 
@@ -526,16 +534,37 @@ def test_budget_detail_costs_the_same_however_long_the_ledger(
         client.get(path)
 
 
-def test_allocation_list_costs_the_same_however_many_requests(client_for, team, parked, django_assert_num_queries):
+def test_allocation_list_costs_the_same_however_many_requests(
+    client_for, team, parked, member, django_assert_num_queries
+):
     parked()
     client = client_for(team.manager)
     baseline = count_queries(client, url("allocation_list"))
-    for n in range(3):
+    for n in range(30):
         parked(title=f"More {n}")
+        member("product", Membership.Function.EXPERT, username=f"more{n:02}")
     _r, decided = parked(title="Decided")
     services.allocation_reject(allocation=decided, actor=team.manager, reason="No")
     with django_assert_num_queries(baseline):
-        client.get(url("allocation_list"))
+        response = client.get(url("allocation_list"))
+    assert len(response.context["items"]) == 25 and "Page 1 of 2" in response.text
+    assert 'name="expert"' not in response.text  # no list of every expert per request
+    assert "Decided" not in response.text  # pending first: the decided one is on page 2
+    assert "Decided" in client.get(url("allocation_list") + "?page=2").text
+
+
+def test_allocation_detail_costs_the_same_however_many_experts(
+    client_for, team, parked, member, django_assert_num_queries
+):
+    _request, allocation = parked()
+    client = client_for(team.manager)
+    path = url("allocation_detail", allocation.pk)
+    baseline = count_queries(client, path)
+    for n in range(30):
+        member("product", Membership.Function.EXPERT, username=f"more{n:02}")
+    with django_assert_num_queries(baseline):
+        response = client.get(path)
+    assert "more0" not in response.text
 
 
 @pytest.mark.parametrize("name", ["manager", "lead"])
@@ -568,7 +597,7 @@ def test_team_shows_one_page_of_experts_and_finds_them_by_name(client_for, team,
     assert 'href="?discipline=product&amp;page=2"' in page.text  # the filter stays in the link
     second = client.get(url("team") + "?discipline=product&page=2").context["page_obj"].object_list
     assert len(second) == 7 and not {m.pk for m in rows} & {m.pk for m in second}
-    found = client.get(url("team") + "?q=Eva").context["page_obj"].object_list
+    found = client.get(url("team"), {"q": team.expert.get_full_name()}).context["page_obj"].object_list
     assert [m.user for m in found] == [team.expert]
     nobody = client.get(url("team") + "?q=zz-nobody")
     assert "No expert’s name matches “zz-nobody”." in nobody.text
