@@ -692,3 +692,5 @@ def test_the_pages_render_in_german(client_for, team, parked, budget, due):
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="de")
         assert response.status_code == 200, path
         assert '<html lang="de">' in response.text
+    team_page = client.get(url("team"), HTTP_ACCEPT_LANGUAGE="de").text
+    assert "Heute abwesend" in team_page and "Experten finden" in team_page
