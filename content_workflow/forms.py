@@ -4,17 +4,14 @@
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from content_workflow.expert_search import find_expert
 from content_workflow.models import Channel, Format, Priority, Status
 from content_workflow.models.requests import HOURS
-from content_workflow.page_queries import expert_memberships
 from content_workflow.services.requests import EDITABLE_FIELDS
-
-
-def person_name(user):
-    return user.get_full_name() or user.get_username()
 
 
 class DisciplineChoiceField(forms.ModelChoiceField):
@@ -42,12 +39,17 @@ class RequestForm(forms.Form):
     target_discipline = DisciplineChoiceField(
         label=_("Discipline to ask"), queryset=None, empty_label=_("Choose a discipline")
     )
-    preferred_expert = forms.TypedChoiceField(
+    # A text field, not a select: a discipline can have thousands of experts. Without
+    # JavaScript one types the username or e-mail; with it, person-search.js suggests names.
+    preferred_expert = forms.CharField(
         label=_("Preferred expert (optional)"),
         required=False,
-        coerce=int,
-        empty_value=None,
-        help_text=_("Routing asks this person first if they have time; otherwise it picks the best match."),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-search-with": "target_discipline"}),
+        help_text=_(
+            "Their username or e-mail; empty: anyone suitable. Routing asks this person first if they have time; "
+            "otherwise it picks the best match."
+        ),
     )
     estimated_hours = forms.DecimalField(
         label=_("Estimated hours"),
@@ -79,18 +81,13 @@ class RequestForm(forms.Form):
     def __init__(self, *args, disciplines, scope, requester, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
+        self.requester = requester
         field = self.fields["target_discipline"]
         field.queryset = disciplines
         field.error_messages["invalid_choice"] = _("You may not ask this discipline. %(rule)s") % {
             "rule": scope.message
         }
-        self.memberships = list(expert_memberships(disciplines, exclude_user=requester))
-        groups = {}
-        for membership in self.memberships:
-            groups.setdefault(membership.discipline.label, []).append(
-                (membership.user_id, person_name(membership.user))
-            )
-        self.fields["preferred_expert"].choices = [("", _("Anyone suitable (routing decides)")), *groups.items()]
+        self.fields["preferred_expert"].widget.attrs["data-search-url"] = reverse("content_workflow:expert_search")
         self.fields["due_date"].widget.attrs["min"] = timezone.localdate().isoformat()
 
     @classmethod
@@ -99,18 +96,24 @@ class RequestForm(forms.Form):
         initial = {name: getattr(request, name) for name in cls.FIELDS}
         initial["topic_tags"] = ", ".join(request.topic_tags or [])
         initial["target_discipline"] = request.target_discipline_id
-        initial["preferred_expert"] = request.preferred_expert_id
+        expert = request.preferred_expert
+        initial["preferred_expert"] = expert.get_username() if expert else ""
         return initial
 
     def clean(self):
         data = super().clean()
-        expert_id, discipline = data.get("preferred_expert"), data.get("target_discipline")
-        if expert_id and discipline is not None:
-            experts = {m.user_id: m.user for m in self.memberships if m.discipline_id == discipline.pk}
-            if expert_id not in experts:
-                self.add_error("preferred_expert", _("Choose an expert of the requested discipline."))
+        wanted, discipline = data.get("preferred_expert", "").strip(), data.get("target_discipline")
+        data["preferred_expert"] = None
+        if wanted and discipline is not None:
+            expert = find_expert(discipline, wanted, exclude_user=self.requester)
+            if expert is None:
+                self.add_error(
+                    "preferred_expert",
+                    _("No expert of %(discipline)s has the username or e-mail “%(value)s”.")
+                    % {"discipline": discipline.label, "value": wanted},
+                )
             else:
-                data["preferred_expert"] = experts[expert_id]
+                data["preferred_expert"] = expert
         return data
 
     def service_fields(self):

@@ -10,9 +10,11 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from content_workflow.expert_search import find_expert
 from content_workflow.manage_queries import month_param, parse_month, shift_month
 from content_workflow.models import NotificationPreference
 
@@ -25,11 +27,6 @@ MONTHS_BACK, MONTHS_AHEAD = 1, 12
 
 def _key():
     return uuid.uuid4().hex
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
 
 
 class IdempotentForm(forms.Form):
@@ -144,14 +141,35 @@ class AllocationApproveForm(forms.Form):
 
 
 class AllocationReassignForm(forms.Form):
-    expert = PersonChoiceField(label=_("Expert"), queryset=None, empty_label=None)
+    """Name an expert of the allocation's discipline (not the requester) by username or
+    e-mail; person-search.js suggests names."""
+
+    expert = forms.CharField(
+        label=_("Expert"),
+        max_length=254,
+        help_text=_("Their username or e-mail; type a name to get suggestions."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, experts, **kwargs):
+    def __init__(self, *args, allocation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = experts
+        self.allocation = allocation
+        url = reverse("content_workflow:allocation_experts", args=[allocation.pk])
+        self.fields["expert"].widget.attrs["data-search-url"] = url
+
+    def clean_expert(self):
+        wanted = self.cleaned_data["expert"].strip()
+        discipline = self.allocation.discipline
+        expert = find_expert(discipline, wanted, exclude_user=self.allocation.request.requester_id)
+        if expert is None:
+            raise forms.ValidationError(
+                _("No expert of %(discipline)s has the username or e-mail “%(value)s”."),
+                params={"discipline": discipline.label, "value": wanted},
+            )
+        return expert
 
 
 class AllocationRejectForm(forms.Form):

@@ -1,41 +1,35 @@
 """Reads the management pages need beyond the engine's selectors: what someone may act
-for, a month of budgets, the team with load and contributions, the allocation queue,
-the inbox, and the dashboards' figures.
+for, a month of budgets, the allocation queue, the inbox, and the dashboards' figures
+(the team's are in team_queries).
 
 Everything starts from the engine's scoping (`visible_to`, `managed_discipline_ids`) and
 costs a fixed number of queries whatever the number of rows.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
     Avg,
     Case,
     Count,
-    DecimalField,
     DurationField,
     ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
-    OuterRef,
-    Prefetch,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from content_workflow import selectors
 from content_workflow.models import Contribution, ExpertInputRequest, TimeAllocationRequest
 from content_workflow.permissions import managed_discipline_ids, reads_everything
-from content_workflow.transitions import OPEN_WORK, UNFINISHED, Status
-from disciplines.models import Absence, Discipline, Membership
+from content_workflow.transitions import UNFINISHED, Status
+from disciplines.models import Discipline
 from governance.access import Role, has_role
 
 ZERO = Decimal(0)
@@ -178,131 +172,6 @@ def allocation_queue(user, acting_ids):
             When(status__in=TimeAllocationRequest.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
         )
     ).order_by("pending_first", "-created_at", "-pk")
-
-
-def experts_by_discipline(discipline_ids):
-    """{discipline id: [expert user, ...]}, active experts only, by name; one query."""
-    experts = {}
-    memberships = (
-        Membership.objects.filter(
-            discipline_id__in=discipline_ids, function=Membership.Function.EXPERT, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__username", "user_id")
-    )
-    for membership in memberships:
-        experts.setdefault(membership.discipline_id, []).append(membership.user)
-    return experts
-
-
-# --- The team -----------------------------------------------------------------------------------
-
-
-def _total(queryset, group, expression, output_field):
-    """A correlated subquery with one aggregate over `queryset` (grouped by `group`)."""
-    return Coalesce(
-        Subquery(queryset.order_by().values(group).annotate(total=expression).values("total")[:1]),
-        Value(0),
-        output_field=output_field,
-    )
-
-
-HOURS = DecimalField(max_digits=10, decimal_places=2)
-
-
-def team_memberships(discipline_ids, *, today=None):
-    """Experts and managers of these disciplines, each with
-
-    - `open_load`: estimated hours of work assigned or accepted and not delivered, in any
-      discipline (what routing weighs against the weekly capacity);
-    - `delivered_count`, `hours_delivered`, `on_time_count`: contributions delivered for
-      this discipline's requests (delivered or completed), and how many by the due date;
-    - `rating_count`, `average_rating`: the requesters' ratings of those (usefulness 1-5;
-      None without any);
-    - `user.upcoming_absences`: absences not over yet, with the deputy.
-
-    Two queries, whatever the size of the team.
-    """
-    today = today or timezone.localdate()
-    open_work = ExpertInputRequest.objects.filter(assignee=OuterRef("user"), status__in=OPEN_WORK)
-    delivered = Contribution.objects.filter(
-        author=OuterRef("user"), request__target_discipline=OuterRef("discipline"), request__status__in=DELIVERED
-    )
-    on_time = delivered.filter(request__delivered_at__date__lte=F("request__due_date"))
-    rated = delivered.filter(usefulness__isnull=False)
-    return (
-        Membership.objects.filter(
-            discipline_id__in=discipline_ids,
-            function__in=[Membership.Function.EXPERT, Membership.Function.MANAGER],
-            user__is_active=True,
-        )
-        .select_related("user", "discipline")
-        .annotate(
-            open_load=_total(open_work, "assignee", Sum("estimated_hours"), HOURS),
-            open_count=_total(open_work, "assignee", Count("pk"), IntegerField()),
-            delivered_count=_total(delivered, "author", Count("pk"), IntegerField()),
-            hours_delivered=_total(delivered, "author", Sum("hours_spent"), HOURS),
-            on_time_count=_total(on_time, "author", Count("pk"), IntegerField()),
-            rating_count=_total(rated, "author", Count("pk"), IntegerField()),
-            average_rating=Subquery(
-                rated.order_by().values("author").annotate(average=Avg("usefulness")).values("average")[:1],
-                output_field=FloatField(),
-            ),
-        )
-        .prefetch_related(
-            Prefetch(
-                "user__absences",
-                queryset=Absence.objects.filter(ends_on__gte=today).select_related("deputy").order_by("starts_on"),
-                to_attr="upcoming_absences",
-            )
-        )
-        .order_by("discipline__position", "discipline__name", "-hours_delivered", "user__last_name", "user_id")
-    )
-
-
-@dataclass
-class TeamSection:
-    discipline: Discipline
-    experts: list = field(default_factory=list)
-    managers: list = field(default_factory=list)
-
-    @property
-    def open_load(self):
-        return sum((m.open_load for m in self.experts), ZERO)
-
-    @property
-    def capacity(self):
-        return sum((m.weekly_capacity_hours for m in self.experts), ZERO)
-
-    @property
-    def hours_delivered(self):
-        return sum((m.hours_delivered for m in self.experts), ZERO)
-
-    @property
-    def delivered_count(self):
-        return sum(m.delivered_count for m in self.experts)
-
-    def away_now(self, today):
-        return [m for m in self.experts + self.managers if is_away(m.user, today)]
-
-
-def is_away(user, today):
-    return any(absence.starts_on <= today <= absence.ends_on for absence in user.upcoming_absences)
-
-
-def team_sections(disciplines, *, today=None):
-    """One section per discipline (in the order given), its experts busiest contributors
-    first, then its managers. Two queries."""
-    today = today or timezone.localdate()
-    sections = {discipline.pk: TeamSection(discipline) for discipline in disciplines}
-    for membership in team_memberships(list(sections), today=today):
-        section = sections[membership.discipline_id]
-        membership.user.away_now = is_away(membership.user, today)
-        if membership.function == Membership.Function.EXPERT:
-            section.experts.append(membership)
-        else:
-            section.managers.append(membership)
-    return list(sections.values())
 
 
 # --- The inbox ----------------------------------------------------------------------------------

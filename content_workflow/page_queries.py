@@ -19,7 +19,6 @@ from content_workflow.models import (
 )
 from content_workflow.permissions import actors_for, can_edit_request, month_start
 from content_workflow.transitions import FINAL, Status, next_states
-from disciplines.models import Membership
 
 # Work due within this many days counts as "due soon" on the inbox and the dashboards.
 DUE_SOON_DAYS = 3
@@ -78,23 +77,6 @@ def budget_for(request):
             discipline_id=request.target_discipline_id, month=month_start(request.due_date)
         ).first()
     return budget, (max(budget.remaining_hours, 0) if budget else None)
-
-
-# --- The request form ----------------------------------------------------------------------------
-
-
-def expert_memberships(disciplines, *, exclude_user=None):
-    """The experts of `disciplines`, ordered by discipline and name, for the preferred
-    expert select (grouped by discipline). One query."""
-    queryset = (
-        Membership.objects.filter(discipline__in=disciplines, function=Membership.Function.EXPERT)
-        .filter(user__is_active=True)
-        .select_related("user", "discipline")
-        .order_by("discipline__position", "discipline__name", "user__last_name", "user__first_name", "user_id")
-    )
-    if exclude_user is not None:
-        queryset = queryset.exclude(user=exclude_user)
-    return queryset
 
 
 # --- Lists ------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("allocations/<int:pk>/", manage.allocation_detail, name="allocation_detail"),
     path("allocations/<int:pk>/approve/", manage.allocation_approve, name="allocation_approve"),
     path("allocations/<int:pk>/reassign/", manage.allocation_reassign, name="allocation_reassign"),
+    path("allocations/<int:pk>/experts/", manage.allocation_experts, name="allocation_experts"),
     path("allocations/<int:pk>/reject/", manage.allocation_reject, name="allocation_reject"),
     path("team/", manage.team, name="team"),
     path("inbox/", inbox.inbox, name="inbox"),

@@ -7,6 +7,7 @@ from content_workflow.views import requests as views
 urlpatterns = [
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_create, name="request_create"),
+    path("requests/experts/", views.expert_suggestions, name="expert_search"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/edit/", views.request_edit, name="request_edit"),
     path("requests/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),

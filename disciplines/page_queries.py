@@ -3,10 +3,13 @@
 Every helper here loads what a page renders in a fixed number of queries.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_user_model
 from django.db import models, router
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -54,21 +57,44 @@ FUNCTION_HEADINGS = {
 }
 
 
-def members_by_function(discipline):
-    """[(function, heading, [membership, ...]), ...] in the order expert, manager, communicator.
+# How many members of each function the discipline page lists; the rest are a link to People.
+MEMBERS_SHOWN = 10
 
-    Each membership's user carries `expertise` and `upcoming_absences`.
+
+@dataclass
+class MemberGroup:
+    function: str
+    heading: str
+    members: list  # the first MEMBERS_SHOWN memberships, by name
+    total: int
+
+    @property
+    def more(self):
+        return self.total - len(self.members)
+
+
+def members_by_function(discipline, *, shown=MEMBERS_SHOWN):
+    """[MemberGroup, ...] in the order expert, manager, communicator: the first `shown`
+    members of each by name (their user with `expertise` and `upcoming_absences`) and how
+    many there are. Three queries, whatever the number of members.
     """
-    memberships = (
-        Membership.objects.filter(discipline=discipline)
+    memberships = Membership.objects.filter(discipline=discipline)
+    totals = dict(memberships.order_by().values_list("function").annotate(n=Count("pk")))
+    by_name = [F("user__last_name").asc(), F("user__first_name").asc(), F("user__username").asc(), F("pk").asc()]
+    first = (
+        memberships.annotate(rank=Window(RowNumber(), partition_by=F("function"), order_by=by_name))
+        .filter(rank__lte=shown)
         .select_related("user", "user__expertise")
         .prefetch_related(Prefetch("user__absences", queryset=upcoming_absences(), to_attr="upcoming_absences"))
-        .order_by("user__last_name", "user__first_name", "user__username")
+        .order_by(*by_name)
     )
     groups = {function: [] for function in Membership.Function}
-    for membership in memberships:
+    for membership in first:
         groups[membership.function].append(membership)
-    return [(function, FUNCTION_HEADINGS[function], members) for function, members in groups.items()]
+    return [
+        MemberGroup(function, FUNCTION_HEADINGS[function], members, totals.get(function, 0))
+        for function, members in groups.items()
+    ]
 
 
 def deletion_summary(obj):

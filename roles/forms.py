@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.forms import PersonField
+from disciplines.models import Discipline
 from roles.models import MAX_LEVEL, MIN_LEVEL, JobProfile, Seniority
 from roles.services import clean_level
 
@@ -145,8 +147,34 @@ def unit_label(unit):
     return f"{kind} · {unit.discipline.label}"
 
 
+class PersonLookupField(forms.CharField):
+    """Someone active, named by username or e-mail. A text field, because a select of
+    everyone would list thousands; person-search.js suggests names from `search_url`."""
+
+    def __init__(self, *, search_url, **kwargs):
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "data-search-url": search_url})
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if not value:
+            return None
+        people = get_user_model().objects.filter(is_active=True)
+        matches = list(people.filter(Q(username__iexact=value) | Q(email__iexact=value))[:2])
+        if len(matches) != 1:  # nobody, or an e-mail two people share
+            raise ValidationError(
+                _("Nobody active has the username or e-mail “%(value)s”."), code="unknown", params={"value": value}
+            )
+        return matches[0]
+
+
 class AssignmentForm(forms.Form):
-    user = PersonField(label=_("Person"), queryset=None)
+    user = PersonLookupField(
+        label=_("Person"),
+        search_url=reverse_lazy("roles:person_search"),
+        help_text=_("Their username or e-mail; type a name to get suggestions."),
+    )
     profile = forms.ModelChoiceField(label=_("Job profile"), queryset=None, empty_label=None)
     seniority = forms.ChoiceField(
         label=_("Seniority"),
@@ -165,9 +193,6 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.units = {unit.key: unit for unit in units}
-        self.fields["user"].queryset = (
-            get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-        )
         self.fields["profile"].queryset = JobProfile.objects.all()
         self.fields["discipline"].choices = [("", "—"), *((unit.key, unit_label(unit)) for unit in units)]
         self.fields["since"].initial = timezone.localdate
@@ -177,6 +202,36 @@ class AssignmentForm(forms.Form):
 
     def clean_seniority(self):
         return self.cleaned_data["seniority"] or None
+
+
+class AssignmentFilterForm(forms.Form):
+    """The filters of the assignment list (GET: every field optional, a bad value ignored)."""
+
+    # Labels unlike the assignment form's on the same page, so each names one field.
+    q = forms.CharField(label=_("Filter by name"), required=False, max_length=100)
+    profile = forms.ModelChoiceField(
+        label=_("Filter by profile"),
+        queryset=JobProfile.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All profiles"),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Filter by unit"),
+        queryset=Discipline.objects.order_by("position", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All units"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="filter-%s", **kwargs)
+
+    def values(self):
+        """{q, profile, unit} for `selectors.assignment_rows`; a bad field counts as empty."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) or None for name in ("q", "profile", "unit")}
 
 
 class EndAssignmentForm(forms.Form):

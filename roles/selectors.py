@@ -9,6 +9,8 @@ an empty page.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +54,36 @@ def assignment_list(viewer, *, current=False, today=None):
         "user", "profile", "discipline", "created_by"
     )
     return assignments.current(today) if current else assignments
+
+
+def assignment_rows(viewer, *, current=False, q=None, profile=None, unit=None):
+    """The assignment list page: `assignment_list` filtered by name words, profile and
+    unit (discipline), in profile, unit and name order."""
+    assignments = assignment_list(viewer, current=current)
+    for word in (q or "").split()[:5]:
+        assignments = assignments.filter(
+            Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word) | Q(user__username__icontains=word)
+        )
+    if profile is not None:
+        assignments = assignments.filter(profile=profile)
+    if unit is not None:
+        assignments = assignments.filter(discipline=unit)
+    return assignments.order_by(
+        "profile__position", "discipline__position", "user__last_name", "user__first_name", "-since", "-pk"
+    )
+
+
+def people_matching(query):
+    """Active people whose name, username or e-mail matches every word of `query`, by name."""
+    people = get_user_model().objects.filter(is_active=True)
+    for word in query.split()[:5]:
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__istartswith=word)
+        )
+    return people.order_by("last_name", "first_name", "username", "pk")
 
 
 def assessment_list(viewer, *, person=None):

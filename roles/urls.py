@@ -17,6 +17,7 @@ urlpatterns = [
     path("staffing/", views.staffing, name="staffing"),
     path("assignments/", views.assignments, name="assignments"),
     path("assignments/<int:pk>/end/", views.assignment_end, name="assignment_end"),
+    path("people/search/", views.person_search, name="person_search"),
     path("people/<int:user_id>/", views.person, name="person"),
     path("people/<int:user_id>/assess/", views.assess, name="assess"),
     path("<slug:slug>/", views.profile, name="profile"),

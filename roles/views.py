@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -32,11 +33,13 @@ from governance.form_errors import add_service_errors
 from governance.forms import person_name
 from governance.permissions import can_manage_governance
 from governance.selectors import active_model, model_units
+from governance.suggestions import suggestions
 from roles import selectors, services
 from roles.charts import gap_chart, profile_label
 from roles.forms import (
     LEVEL_NAMES,
     AssessmentForm,
+    AssignmentFilterForm,
     AssignmentForm,
     EndAssignmentForm,
     LevelSubmission,
@@ -49,6 +52,9 @@ from roles.models import MAX_LEVEL, MIN_LEVEL, JobProfile, RequiredLevel, RoleAs
 from roles.permissions import can_assess, can_edit_profiles, can_manage_assignments, people_assessable_by
 
 ASSIGNMENTS_PER_PAGE = 50
+SHORTFALLS_PER_PAGE = 25
+# Holders listed per profile and unit on the staffing page (and assignments outside the units).
+HOLDERS_SHOWN = 5
 
 
 # --- Access ----------------------------------------------------------------------------------
@@ -313,13 +319,14 @@ def assignments(request):
                 JobProfile.objects.filter(slug=request.GET["profile"]).values_list("pk", flat=True).first()
             )
         if request.GET.get("user", "").isdigit():
-            initial["user"] = int(request.GET["user"])
+            people = get_user_model().objects.filter(pk=int(request.GET["user"]), is_active=True)
+            initial["user"] = people.values_list("username", flat=True).first()
         form = AssignmentForm(units=units, initial=initial)
 
     show_all = request.GET.get("show") == "all"
-    queryset = selectors.assignment_list(request.user, current=not show_all).order_by(
-        "profile__position", "discipline__position", "user__last_name", "user__first_name", "-since", "-pk"
-    )
+    filters = AssignmentFilterForm(request.GET)
+    wanted = filters.values()
+    queryset = selectors.assignment_rows(request.user, current=not show_all, **wanted)
     page = Paginator(queryset, ASSIGNMENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -328,12 +335,29 @@ def assignments(request):
             "form": form,
             "model": model,
             "page_obj": page,
+            "filters": filters,
+            "filtered": any(wanted.values()),
             "show_all": show_all,
             "can_assign": can_assign,
             "visible": _visible_people(request.user, [a.user_id for a in page]),
             "today": timezone.localdate(),
         },
         status=400 if form is not None and form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_safe
+def person_search(request):
+    """Suggestions for the assignment form's person field (leads only), as JSON."""
+    if not can_manage_assignments(request.user):
+        log_denied(request.user, "roles:person_search", request.path)
+        raise PermissionDenied
+    return suggestions(
+        request,
+        selectors.people_matching(request.GET.get("q", "")[:100]),
+        value=lambda person: person.get_username(),
+        label=person_name,
     )
 
 
@@ -539,17 +563,22 @@ def _record(actor, person, form):
 
 @reader_view
 def staffing(request):
+    """Every unit with the first HOLDERS_SHOWN holders of each profile (the rest are a
+    link to the filtered assignment list), and the shortfalls a page at a time."""
     result = selectors.staffing(viewer=request.user)
-    people = []
+    page, people = None, []
     if result is not None:
-        people = [a.user_id for unit in result.units for _p, held in unit.holders for a in held]
-        people += [a.user_id for a in result.outside]
-        people += [shortfall.assignment.user_id for shortfall in result.shortfalls]
+        page = Paginator(result.shortfalls, SHORTFALLS_PER_PAGE).get_page(request.GET.get("page"))
+        people = [a.user_id for unit in result.units for _p, held in unit.holders for a in held[:HOLDERS_SHOWN]]
+        people += [a.user_id for a in result.outside[:HOLDERS_SHOWN]]
+        people += [shortfall.assignment.user_id for shortfall in page]
     return render(
         request,
         "roles/staffing.html",
         {
             "staffing": result,
+            "page_obj": page,
+            "holders_shown": HOLDERS_SHOWN,
             "visible": _visible_people(request.user, people),
             "can_assign": can_manage_assignments(request.user),
             "seniority_none": Seniority.NONE,

@@ -28,10 +28,10 @@ from content_workflow.manage_queries import (
     budget_rows,
     model_health,
     month_start,
-    team_sections,
 )
 from content_workflow.models import TimeAllocationRequest
 from content_workflow.models.messages import format_hours
+from content_workflow.team_queries import team_summaries
 
 register = template.Library()
 
@@ -149,15 +149,7 @@ def manager_allocation_card(context):
 @register.inclusion_tag("content_workflow/_manage_card_team.html", takes_context=True)
 def manager_team_card(context):
     acting = _acting(context)
-    today = timezone.localdate()
-    sections = team_sections(acting, today=today) if acting else []
-    return {
-        "sections": [
-            {"section": section, "away": section.away_now(today), "experts": len(section.experts)}
-            for section in sections
-        ],
-        "can_act": bool(acting),
-    }
+    return {"summaries": team_summaries(acting) if acting else [], "can_act": bool(acting)}
 
 
 @register.inclusion_tag("content_workflow/_manage_card_budgets.html", takes_context=True)

@@ -12,7 +12,6 @@ services run in a transaction, so a refusal leaves nothing half-written.
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -22,9 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from content_workflow import selectors, services
+from content_workflow.expert_search import askable_experts, expert_search
 from content_workflow.forms_manage import (
     AllocationApproveForm,
     AllocationReassignForm,
@@ -39,26 +39,27 @@ from content_workflow.manage_queries import (
     allocation_queue,
     bar_scale,
     budget_rows,
-    experts_by_discipline,
     may_open_manage_pages,
     month_param,
     month_start,
     parse_month,
     shift_month,
-    team_sections,
 )
 from content_workflow.models import TimeAllocationRequest
 from content_workflow.models.messages import format_hours
 from content_workflow.permissions import can_decide_allocation, reads_everything
 from content_workflow.services import AllocationDecided
-from disciplines.models import Discipline, Membership
+from content_workflow.team_queries import team_experts, team_summaries, with_figures
+from disciplines.models import Discipline
 from governance.access import log_denied
 from governance.errors import DomainError
 from governance.form_errors import add_service_errors
 from governance.pagination import KeysFirstPaginator
+from governance.suggestions import suggestions
 
 ALLOCATIONS_PER_PAGE = 25
 ENTRIES_PER_PAGE = 50
+EXPERTS_PER_PAGE = 25
 
 
 # --- Access ------------------------------------------------------------------------------------
@@ -270,18 +271,9 @@ def budget_adjust(request, pk):
 def allocation_list(request):
     queue = allocation_queue(request.user, request.acting_ids)
     page = KeysFirstPaginator(queue, ALLOCATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    allocations = list(page.object_list)
-    # The experts to name, in one query for every discipline with an open request here.
-    experts = experts_by_discipline({a.discipline_id for a in allocations if _decidable(a, request.acting_ids)})
     items = [
-        {
-            "allocation": allocation,
-            "can_decide": _decidable(allocation, request.acting_ids),
-            "experts": [
-                e for e in experts.get(allocation.discipline_id, ()) if e.pk != allocation.request.requester_id
-            ],
-        }
-        for allocation in allocations
+        {"allocation": allocation, "can_decide": _decidable(allocation, request.acting_ids)}
+        for allocation in page.object_list
     ]
     return render(
         request,
@@ -310,18 +302,9 @@ def _own_or_managed_allocation(request, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
-def _experts(allocation):
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__discipline_id=allocation.discipline_id,
-            memberships__function=Membership.Function.EXPERT,
-        )
-        .exclude(pk=allocation.request.requester_id)
-        .order_by("last_name", "first_name", "username", "pk")
-        .distinct()
-    )
+def _other_experts(allocation):
+    """The experts a manager may name instead: the discipline's, but not the requester."""
+    return askable_experts([allocation.discipline_id], exclude_user=allocation.request.requester_id)
 
 
 def _allocation_page(request, allocation, *, approve_form=None, fewer_form=None, reassign_form=None, status=200):
@@ -338,7 +321,8 @@ def _allocation_page(request, allocation, *, approve_form=None, fewer_form=None,
         context |= {
             "approve_form": approve_form or AllocationApproveForm(allocation=allocation),
             "fewer_form": fewer_form or AllocationApproveForm(allocation=allocation, prefix="fewer"),
-            "reassign_form": reassign_form or AllocationReassignForm(experts=_experts(allocation)),
+            "reassign_form": reassign_form or AllocationReassignForm(allocation=allocation),
+            "has_experts": _other_experts(allocation).exists(),
         }
     return render(request, "content_workflow/allocation_detail.html", context, status=status)
 
@@ -406,7 +390,7 @@ def allocation_reassign(request, pk):
     refused = _decider_only(request, allocation)
     if refused:
         return refused
-    form = AllocationReassignForm(request.POST, experts=_experts(allocation))
+    form = AllocationReassignForm(request.POST, allocation=allocation)
     if form.is_valid():
         expert = form.cleaned_data["expert"]
         try:
@@ -429,6 +413,27 @@ def allocation_reassign(request, pk):
             )
             return redirect("content_workflow:allocation_list")
     return _allocation_page(request, allocation, reassign_form=form)
+
+
+@acting_required
+@require_safe
+def allocation_experts(request, pk):
+    """Suggestions for "approve for a named expert", as JSON: for those who decide it."""
+    allocation = _visible_allocation(request, pk)
+    if not can_decide_allocation(request.user, allocation):
+        log_denied(request.user, "allocation_experts", f"allocation:{allocation.pk}")
+        raise PermissionDenied
+    experts = expert_search(
+        [allocation.discipline_id],
+        query=request.GET.get("q", "")[:100],
+        exclude_user=allocation.request.requester_id,
+    )
+    return suggestions(
+        request,
+        experts,
+        value=lambda m: m.user.get_username(),
+        label=lambda m: m.user.get_full_name() or m.user.get_username(),
+    )
 
 
 @acting_required
@@ -466,6 +471,8 @@ def allocation_reject(request, pk):
 
 @manage_page
 def team(request):
+    """A summary per discipline, then its experts a page at a time (filter by
+    discipline, search by name), with the figures of the page's experts only."""
     reads_all = reads_everything(request.user)
     if reads_all:
         disciplines = Discipline.objects.order_by("position", "name")
@@ -474,18 +481,25 @@ def team(request):
     disciplines = list(disciplines)
     wanted = request.GET.get("discipline")
     chosen = next((d for d in disciplines if d.slug == wanted), None)
-    sections = team_sections([chosen] if chosen else disciplines)
+    today = timezone.localdate()
+    summaries = team_summaries([chosen] if chosen else disciplines, today=today)
     if reads_all and not chosen:
         # Readers see the disciplines that have a team; managers see all of theirs.
-        sections = [s for s in sections if s.experts or s.managers]
+        summaries = [s for s in summaries if s.has_team]
+    query = request.GET.get("q", "").strip()[:100]
+    experts = team_experts([s.discipline.pk for s in summaries], query=query)
+    page = Paginator(experts, EXPERTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = with_figures(page.object_list, today=today)
     return render(
         request,
         "content_workflow/team.html",
         {
-            "sections": sections,
+            "summaries": summaries,
+            "page_obj": page,
+            "query": query,
             "disciplines": disciplines if len(disciplines) > 1 else [],
             "chosen": chosen,
-            "today": timezone.localdate(),
+            "today": today,
             "reads_all": reads_all,
         },
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from content_workflow import page_queries, selectors, services
+from content_workflow.expert_search import expert_search
 from content_workflow.forms import (
     CancelForm,
     CompleteForm,
@@ -37,6 +38,7 @@ from governance.access import log_denied
 from governance.errors import DomainError
 from governance.form_errors import add_service_errors
 from governance.pagination import KeysFirstPaginator
+from governance.suggestions import suggestions
 
 PER_PAGE = 25
 # Service errors name a few fields differently from the form.
@@ -152,6 +154,25 @@ def request_edit(request, pk):
                 messages.success(request, _("Draft saved."))
             return redirect(_detail_url(item))
     return _form_page(request, form, item=item, disciplines=disciplines, scope=scope)
+
+
+@login_required
+@require_safe
+def expert_suggestions(request):
+    """Suggestions for the request form's preferred expert: the experts of the
+    disciplines the user may ask (of one with ?target_discipline=<id>) matching ?q=.
+    Anything unexpected just matches nobody."""
+    disciplines, _scope = selectors.askable_disciplines(request.user)
+    wanted = request.GET.get("target_discipline", "")
+    if wanted:
+        disciplines = disciplines.filter(pk=int(wanted)) if wanted.isdigit() else disciplines.none()
+    experts = expert_search(disciplines, query=request.GET.get("q", "")[:100], exclude_user=request.user)
+    return suggestions(
+        request,
+        experts,
+        value=lambda m: m.user.get_username(),
+        label=lambda m: f"{m.user.get_full_name() or m.user.get_username()} · {m.discipline.label}",
+    )
 
 
 # --- Following -----------------------------------------------------------------------------

@@ -217,7 +217,7 @@ def test_leads_and_executives_read_budgets_but_change_nothing(client_for, team, 
         (url("budget_approve"), {"discipline": team.product.pk, "month": month_of(due), "hours": "5", "reason": "x"}),
         (url("budget_adjust", stored.pk), {"approved_hours": "5", "reason": "x"}),
         (url("allocation_approve", allocation.pk), {}),
-        (url("allocation_reassign", allocation.pk), {"expert": team.expert.pk}),
+        (url("allocation_reassign", allocation.pk), {"expert": team.expert.username}),
         (url("allocation_reject", allocation.pk), {"reason": "No"}),
     ]
     for path, data in forbidden:
@@ -304,20 +304,28 @@ def test_manager_names_an_expert(client_for, team, parked):
     request, allocation = parked()
     client = client_for(team.manager)
     detail = client.get(url("allocation_detail", allocation.pk))
-    assert detail.status_code == 200 and team.expert2.get_full_name() in detail.text
+    search = url("allocation_experts", allocation.pk)
+    assert detail.status_code == 200 and f'data-search-url="{search}"' in detail.text
+    suggested = client.get(search, {"q": team.expert2.username}).json()["results"]
+    assert suggested == [{"value": team.expert2.username, "label": team.expert2.get_full_name()}]
+    assert client.get(search, {"q": team.requester.username}).json()["results"] == []
     before = snapshot()
-    response = client.post(url("allocation_reassign", allocation.pk), {"expert": team.other_expert.pk})
-    assert response.status_code == 200 and "Select a valid choice" in response.text
+    for wanted in (team.other_expert.username, team.requester.username, ""):
+        response = client.post(url("allocation_reassign", allocation.pk), {"expert": wanted})
+        assert response.status_code == 200 and "expert" in response.context["reassign_form"].errors
     assert snapshot() == before
 
     response = client.post(
-        url("allocation_reassign", allocation.pk), {"expert": team.expert2.pk, "reason": "Erik knows"}
+        url("allocation_reassign", allocation.pk), {"expert": team.expert2.username, "reason": "Erik knows"}
     )
     assert response.status_code == 302
     allocation.refresh_from_db()
     request.refresh_from_db()
     assert allocation.status == AS.REASSIGNED
     assert (request.status, request.assignee) == (Status.ASSIGNED, team.expert2)
+    # Only those who decide get suggestions; another discipline's manager does not even see it.
+    assert client_for(team.lead).get(search).status_code == 403
+    assert client_for(team.other_manager).get(search).status_code == 404
 
 
 def test_manager_rejects_with_a_reason_after_confirming(client_for, team, parked):
@@ -346,7 +354,7 @@ def test_a_decided_request_gets_a_message_not_an_error(client_for, team, parked)
     for path, data in (
         (url("allocation_approve", allocation.pk), {}),
         (url("allocation_approve", allocation.pk), {"fewer-hours": "1"}),
-        (url("allocation_reassign", allocation.pk), {"expert": team.expert.pk}),
+        (url("allocation_reassign", allocation.pk), {"expert": team.expert.username}),
         (url("allocation_reject", allocation.pk), {"reason": "Again"}),
     ):
         response = client.post(path, data, follow=True)
@@ -363,7 +371,7 @@ def test_another_disciplines_manager_gets_404_on_the_allocation(client_for, team
     assert client.get(url("allocation_detail", allocation.pk)).status_code == 404
     assert client.get(url("allocation_reject", allocation.pk)).status_code == 404
     assert client.post(url("allocation_approve", allocation.pk)).status_code == 404
-    assert client.post(url("allocation_reassign", allocation.pk), {"expert": team.expert.pk}).status_code == 404
+    assert client.post(url("allocation_reassign", allocation.pk), {"expert": team.expert.username}).status_code == 404
     assert client.post(url("allocation_reject", allocation.pk), {"reason": "Mine"}).status_code == 404
     assert snapshot() == before
 
@@ -423,13 +431,15 @@ def test_team_shows_load_capacity_absences_and_contributions(client_for, team, i
     assert page.status_code == 200
     text = page.text
     assert "Product" in text and "Marketing" not in text  # only the manager's team
-    rows = {m.user.username: m for m in page.context["sections"][0].experts}
+    rows = {m.user.username: m for m in page.context["page_obj"]}
     assert rows["eva"].open_load == Decimal("2.5") and rows["eva"].weekly_capacity_hours == 6
     assert (rows["eva"].delivered_count, rows["eva"].hours_delivered, rows["eva"].on_time_count) == (1, 2, 1)
     assert (rows["erik"].delivered_count, rows["erik"].hours_delivered) == (0, 0)
     assert (rows["eva"].average_rating, rows["erik"].average_rating) == (4, None)
     assert "4.0 / 5" in text
-    assert list(rows) == ["eva", "erik"]  # who contributes most first
+    [summary] = page.context["summaries"]
+    assert (summary.experts, summary.capacity, summary.open_load) == (2, 12, Decimal("2.5"))
+    assert [m.user for m in summary.managers] == [team.manager]
     assert f"deputy: {team.expert.get_full_name()}" in text
     assert "2.5 / 6 h" in text
     no_inline_styles(text)
@@ -538,30 +548,77 @@ def test_budget_detail_costs_the_same_however_long_the_ledger(
         client.get(path)
 
 
-def test_allocation_list_costs_the_same_however_many_requests(client_for, team, parked, django_assert_num_queries):
+def test_allocation_list_costs_the_same_however_many_requests(
+    client_for, team, parked, member, django_assert_num_queries
+):
     parked()
     client = client_for(team.manager)
     baseline = count_queries(client, url("allocation_list"))
-    for n in range(3):
+    for n in range(30):
         parked(title=f"More {n}")
+        member("product", Membership.Function.EXPERT, username=f"more{n:02}")
     _r, decided = parked(title="Decided")
     services.allocation_reject(allocation=decided, actor=team.manager, reason="No")
     with django_assert_num_queries(baseline):
-        client.get(url("allocation_list"))
+        response = client.get(url("allocation_list"))
+    assert len(response.context["items"]) == 25 and "Page 1 of 2" in response.text
+    assert 'name="expert"' not in response.text  # no list of every expert per request
+    assert "Decided" not in response.text  # pending first: the decided one is on page 2
+    assert "Decided" in client.get(url("allocation_list") + "?page=2").text
 
 
-def test_team_costs_the_same_however_big_the_team(
-    client_for, team, in_state, member, make_user, django_assert_num_queries
+def test_allocation_detail_costs_the_same_however_many_experts(
+    client_for, team, parked, member, django_assert_num_queries
 ):
-    in_state(Status.COMPLETED)
+    _request, allocation = parked()
     client = client_for(team.manager)
+    path = url("allocation_detail", allocation.pk)
+    baseline = count_queries(client, path)
+    for n in range(30):
+        member("product", Membership.Function.EXPERT, username=f"more{n:02}")
+    with django_assert_num_queries(baseline):
+        response = client.get(path)
+    assert "more0" not in response.text
+
+
+@pytest.mark.parametrize("name", ["manager", "lead"])
+def test_team_costs_the_same_however_big_the_team(client_for, team, in_state, member, django_assert_num_queries, name):
+    in_state(Status.COMPLETED)
+    client = client_for(getattr(team, name))
     baseline = count_queries(client, url("team"))
-    for n in range(3):
-        person = member("product", Membership.Function.EXPERT, username=f"more{n}")
+    for n in range(30):
+        person = member("product", Membership.Function.EXPERT, username=f"more{n:02}")
         Absence.objects.create(user=person, starts_on=TODAY, ends_on=TODAY, deputy=team.expert)
+    member("product", Membership.Function.MANAGER, username="second-manager")
     in_state(Status.DELIVERED, title="Another")
     with django_assert_num_queries(baseline):
-        client.get(url("team"))
+        response = client.get(url("team"))
+    assert len(response.context["page_obj"].object_list) == 25
+    product = next(s for s in response.context["summaries"] if s.discipline == team.product)
+    assert product.away == 30
+
+
+def test_team_shows_one_page_of_experts_and_finds_them_by_name(client_for, team, member, disciplines):
+    for n in range(30):
+        member("product", Membership.Function.EXPERT, username=f"more{n:02}")
+    member("marketing", Membership.Function.EXPERT, username="marketer")
+    client = client_for(team.lead)
+    page = client.get(url("team") + "?discipline=product")
+    rows = page.context["page_obj"].object_list
+    assert len(rows) == 25 and page.context["page_obj"].paginator.count == 32
+    assert page.text.count("<tr>") <= 1 + 1 + 1 + 25  # summary head and row, experts head, 25 experts
+    assert "32 experts" in page.text and "1–25 shown" in page.text
+    assert 'href="?discipline=product&amp;page=2"' in page.text  # the filter stays in the link
+    second = client.get(url("team") + "?discipline=product&page=2").context["page_obj"].object_list
+    assert len(second) == 7 and not {m.pk for m in rows} & {m.pk for m in second}
+    found = client.get(url("team"), {"q": team.expert.get_full_name()}).context["page_obj"].object_list
+    assert [m.user for m in found] == [team.expert]
+    nobody = client.get(url("team") + "?q=zz-nobody")
+    assert "No expert’s name matches “zz-nobody”." in nobody.text
+    # Without a discipline, the lead sees every discipline with a team, and a column naming it.
+    everyone = client.get(url("team"))
+    assert {s.discipline.slug for s in everyone.context["summaries"]} >= {"product", "marketing"}
+    assert everyone.context["page_obj"].paginator.count == 34  # eva, erik, mara, marketer and 30 more
 
 
 def test_inbox_costs_the_same_however_many_notifications(client_for, team, in_state, django_assert_num_queries):
@@ -649,3 +706,5 @@ def test_the_pages_render_in_german(client_for, team, parked, budget, due):
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="de")
         assert response.status_code == 200, path
         assert '<html lang="de">' in response.text
+    team_page = client.get(url("team"), HTTP_ACCEPT_LANGUAGE="de").text
+    assert "Heute abwesend" in team_page and "Experten finden" in team_page

@@ -149,7 +149,9 @@ def test_form_errors_are_shown_not_raised(client_for, team, due):
     client = client_for(team.requester)
     response = client.post(
         url("request_create"),
-        form_data(team, due, title="", estimated_hours="0", due_date="2001-01-01", preferred_expert=team.expert2.pk),
+        form_data(
+            team, due, title="", estimated_hours="0", due_date="2001-01-01", preferred_expert=team.expert2.username
+        ),
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -157,23 +159,94 @@ def test_form_errors_are_shown_not_raised(client_for, team, due):
     # A preferred expert of another discipline is refused by the form too.
     response = client.post(
         url("request_create"),
-        form_data(team, due, preferred_expert=team.other_expert.pk),
+        form_data(team, due, preferred_expert=team.other_expert.username),
     )
-    assert response.context["form"].errors["preferred_expert"] == ["Choose an expert of the requested discipline."]
+    assert response.context["form"].errors["preferred_expert"] == [
+        f"No expert of {team.product.label} has the username or e-mail “{team.other_expert.username}”."
+    ]
     # The past due date comes back from the service as a form error.
     response = client.post(url("request_create"), form_data(team, due, due_date="2001-01-01"))
     assert response.context["form"].errors["due_date"] == ["Choose a due date from today on."]
     assert not ExpertInputRequest.objects.exists()
 
 
-def test_preferred_expert_select_is_grouped_by_discipline(client_for, team):
-    html = client_for(team.requester).get(url("request_create")).text
-    product = re.search(r'<optgroup label="Product[^"]*">(.*?)</optgroup>', html, re.S)
-    marketing = re.search(r'<optgroup label="Marketing">(.*?)</optgroup>', html, re.S)
-    assert (
-        product and team.expert.get_full_name() in product.group(1) and team.expert2.get_full_name() in product.group(1)
-    )
-    assert marketing and team.other_expert.get_full_name() in marketing.group(1)
+def test_the_preferred_expert_is_named_by_username_or_e_mail(client_for, team, due, django_capture_on_commit_callbacks):
+    team.expert2.email = "Erik@Example.com"
+    team.expert2.save()
+    client = client_for(team.requester)
+    form = client.get(url("request_create")).text
+    # A text field with suggestions from the search endpoint, not a select of every expert.
+    field = re.search(r"<input[^>]*name=\"preferred_expert\"[^>]*>", form).group(0)
+    assert f'data-search-url="{url("expert_search")}"' in field and "<optgroup" not in form
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("request_create"), form_data(team, due, preferred_expert=" erik@example.COM "))
+    item = ExpertInputRequest.objects.get()
+    assert item.preferred_expert == team.expert2
+    # Oneself is no preferred expert, and neither is someone unknown.
+    for wanted in (team.requester.username, "nobody-here"):
+        response = client.post(url("request_create"), form_data(team, due, preferred_expert=wanted))
+        assert response.status_code == 200 and "preferred_expert" in response.context["form"].errors
+    assert ExpertInputRequest.objects.count() == 1
+
+
+def test_a_draft_shows_its_preferred_expert_for_editing(client_for, team, due):
+    client = client_for(team.requester)
+    client.post(url("request_create"), form_data(team, due, intent="draft", preferred_expert=team.expert2.username))
+    item = ExpertInputRequest.objects.get()
+    edit = client.get(url("request_edit", item.pk)).text
+    assert re.search(rf'name="preferred_expert"[^>]*value="{team.expert2.username}"', edit)
+
+
+def test_expert_search_suggests_only_experts_one_may_ask(client_for, team, member, disciplines):
+    member("legal", "expert", username="lena")  # the hub's communicators may not ask legal
+    client = client_for(team.requester)
+    found = client.get(url("expert_search")).json()
+    names = {r["value"] for r in found["results"]}
+    assert {"eva", "erik", "mara"} <= names and "lena" not in names and team.requester.username not in names
+    assert found["next"] is None
+    only_product = client.get(url("expert_search"), {"target_discipline": team.product.pk, "q": "erik"}).json()
+    assert [r["value"] for r in only_product["results"]] == ["erik"]
+    assert only_product["results"][0]["label"] == f"{team.expert2.get_full_name()} · {team.product.label}"
+    legal = client.get(url("expert_search"), {"target_discipline": disciplines["legal"].pk}).json()
+    assert legal["results"] == []
+    for bad in ({"target_discipline": "x"}, {"page": "-1"}, {"page": "abc"}, {"q": "%" * 500}):
+        assert client.get(url("expert_search"), bad).status_code == 200
+    assert client_for(team.outsider).get(url("expert_search")).json()["results"] == []
+
+
+def test_expert_search_pages_and_costs_the_same_however_many_experts(
+    client_for, team, member, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(team.requester)
+    path = url("expert_search") + f"?target_discipline={team.product.pk}"
+    client.get(path)
+    with CaptureQueriesContext(connection) as baseline:
+        client.get(path)
+    for n in range(30):
+        member("product", "expert", username=f"more{n:02}")
+    with django_assert_num_queries(len(baseline)):
+        first = client.get(path).json()
+    assert len(first["results"]) == 20 and first["next"] == 2
+    second = client.get(path + "&page=2").json()
+    assert len(second["results"]) == 12 and second["next"] is None
+
+
+def test_request_form_costs_the_same_however_many_experts(client_for, team, member, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(team.requester)
+    client.get(url("request_create"))
+    with CaptureQueriesContext(connection) as baseline:
+        small = client.get(url("request_create"))
+    for n in range(30):
+        member("product", "expert", username=f"more{n:02}")
+    with django_assert_num_queries(len(baseline)):
+        large = client.get(url("request_create"))
+    assert "more29" not in large.text and len(large.content) == len(small.content)
 
 
 def test_nobody_to_ask_gets_an_explanation_not_a_form(client_for, make_user):

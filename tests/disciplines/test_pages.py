@@ -622,12 +622,28 @@ def test_detail_costs_the_same_queries_however_many_members(
 ):
     client = client_for(communicator)
     url = reverse("disciplines:detail", args=["sales"])
-    add_member(make_user, disciplines["sales"])
-    baseline = count_queries(client, url)
     for function in ("expert", "manager", "communicator"):
         add_member(make_user, disciplines["sales"], function)
+    baseline = count_queries(client, url)
+    for n in range(30):
+        add_member(make_user, disciplines["sales"], last_name=f"More{n:02d}")
+    add_member(make_user, disciplines["sales"], "manager")
     with django_assert_num_queries(baseline):
-        client.get(url)
+        response = client.get(url)
+    experts, managers, communicators = response.context["member_groups"]
+    assert (len(experts.members), experts.total) == (10, 31)
+    assert (len(managers.members), managers.total, len(communicators.members)) == (2, 2, 1)
+
+
+def test_detail_shows_the_first_members_and_links_to_all_of_them(client_for, communicator, disciplines, make_user):
+    for n in range(12):
+        add_member(make_user, disciplines["sales"], last_name=f"Person{n:02d}")
+    html = client_for(communicator).get(reverse("disciplines:detail", args=["sales"])).text
+    experts = html[html.index("<h3>Experts</h3>") : html.index("<h3>Managers</h3>")]
+    assert "Person09" in experts and "Person10" not in experts  # by name, ten of them
+    assert "10 of 12 shown." in experts
+    link = reverse("disciplines:people") + "?discipline=sales&amp;function=expert"
+    assert f'<a href="{link}">All 12 experts</a>' in experts
 
 
 # --- German -----------------------------------------------------------------------------

@@ -44,6 +44,11 @@ def test_communicator_asks_manager_grants_expert_delivers_communicator_rates(
     page.get_by_label("Brief").fill("Three paragraphs on why the new API pricing is fairer, with one quotable line.")
     page.get_by_label("Topic tags").fill("pricing, api")
     page.get_by_label("Discipline to ask").select_option(label=product.label)
+    # The preferred expert is a text field whose suggestions come from the app as one types.
+    preferred = page.get_by_label("Preferred expert (optional)")
+    preferred.fill("Eva")
+    expect(page.locator('#id_preferred_expert-suggestions option[value="expert"]')).to_have_count(1)
+    preferred.fill("")
     page.get_by_label("Estimated hours").fill(str(estimate))
     page.get_by_label("Due date").fill(due.isoformat())
     expect(page.locator(f'#budget-table tr[data-discipline="{product.pk}"]')).to_have_class(re.compile("wf-chosen"))

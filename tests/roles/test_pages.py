@@ -265,7 +265,7 @@ def test_a_profile_edit_with_a_clashing_name_is_a_form_error(client_for, lead, p
 
 def _assign_data(user, profile, discipline, seniority="", since="2026-01-05"):
     return {
-        "user": user.pk,
+        "user": user.username,
         "profile": profile.pk,
         "seniority": seniority,
         "discipline": discipline.pk,
@@ -357,6 +357,94 @@ def test_without_an_active_model_there_is_nowhere_to_assign(client_for, lead, ma
     html = client_for(lead).get(reverse("roles:assignments")).text
     assert "no model is active yet" in html
     assert 'name="discipline"' not in html
+
+
+def _assign_many(lead, make_user, profiles, disciplines, count, start=0, unit="marketing"):
+    people = []
+    for n in range(start, start + count):
+        person = make_user(username=f"holder{n:03}", last_name=f"Holder{n:03}")
+        services.assignment_create(
+            actor=lead,
+            user=person,
+            profile=profiles["community-manager"],
+            seniority="junior",
+            discipline=disciplines[unit],
+        )
+        people.append(person)
+    return people
+
+
+def test_the_assignment_list_costs_the_same_and_shows_one_page(
+    client_for, lead, active, make_user, profiles, disciplines, django_assert_num_queries
+):
+    client = client_for(lead)
+    url = reverse("roles:assignments") + "?unit=marketing"
+    _assign_many(lead, make_user, profiles, disciplines, 3)
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    _assign_many(lead, make_user, profiles, disciplines, 60, start=3)
+    with django_assert_num_queries(len(before)):
+        response = client.get(url)
+    assert len(response.context["page_obj"].object_list) == 50
+    assert response.text.count("Holder0") == 50
+    assert "?unit=marketing&amp;page=2" in response.text  # the filter stays in the page links
+    assert "<option" not in response.text.split('name="user"')[1].split("</div>")[0]  # no select of everyone
+    second = client.get(url + "&page=2")
+    assert len(second.context["page_obj"].object_list) == 13
+
+
+def test_the_assignment_list_filters_by_name_profile_and_unit(
+    client_for, communicator, lead, active, make_user, profiles, disciplines
+):
+    _assign_many(lead, make_user, profiles, disciplines, 2)
+    _assign_many(lead, make_user, profiles, disciplines, 1, start=5, unit="sales")
+    client = client_for(communicator)
+    url = reverse("roles:assignments")
+
+    def names(query):
+        return [a.user.username for a in client.get(url + query).context["page_obj"]]
+
+    assert names("?q=holder001") == ["holder001"]
+    assert names("?unit=sales") == ["holder005"]
+    assert names("?profile=social-media-manager") == []
+    assert "No assignment matches these filters." in client.get(url + "?profile=social-media-manager").text
+    assert len(names("?unit=no-such-unit&profile=nope")) == 3  # a bad filter is ignored, not a crash
+
+
+def test_a_lead_names_the_person_by_username_or_e_mail(client_for, lead, team, active, profiles, disciplines):
+    client = client_for(lead)
+    expert = team["expert"]
+    expert.email = "Expert@Example.org"
+    expert.save()
+    form = client.get(reverse("roles:assignments") + f"?user={expert.pk}").text
+    assert re.search(rf'name="user"[^>]*value="{expert.username}"', form)
+    data = _assign_data(expert, profiles["community-manager"], disciplines["marketing"], "junior")
+    response = client.post(reverse("roles:assignments"), {**data, "user": "nobody-by-that-name"})
+    assert response.status_code == 400 and "Nobody active has the username or e-mail" in response.text
+    response = client.post(reverse("roles:assignments"), {**data, "user": " expert@example.ORG "})
+    assert response.status_code == 302
+    assert RoleAssignment.objects.get().user == expert
+
+
+def test_person_search_suggests_people_to_leads_only(
+    client_for, lead, communicator, team, make_user, django_assert_num_queries
+):
+    url = reverse("roles:person_search")
+    assert client_for(communicator).get(url).status_code == 403
+    client = client_for(lead)
+    expert = team["expert"]
+    found = client.get(url, {"q": expert.username}).json()
+    assert {"value": expert.username, "label": expert.get_full_name()} in found["results"]
+    client.get(url, {"q": "many"})
+    with CaptureQueriesContext(connection) as before:
+        client.get(url, {"q": "many"})
+    for n in range(25):
+        make_user(username=f"many{n:02}")
+    with django_assert_num_queries(len(before)):
+        first = client.get(url, {"q": "many"}).json()
+    assert len(first["results"]) == 20 and first["next"] == 2
+    assert len(client.get(url, {"q": "many", "page": "2"}).json()["results"]) == 5
 
 
 # --- The gap analysis page: privacy ----------------------------------------------------------
@@ -559,10 +647,15 @@ def test_the_staffing_page_query_count_is_constant(
     client.get(url)
     with CaptureQueriesContext(connection) as before:
         client.get(url)
-    last = add(6, 1)
+    add(40, 1)
     with django_assert_num_queries(len(before)):
         response = client.get(url)
-    assert last.get_full_name() in response.text
+    # Each unit lists its first holders and links to all of them; shortfalls come a page at a time.
+    assert len(response.context["page_obj"].object_list) == 25
+    assert response.context["page_obj"].paginator.count == 41
+    assert "Page 1 of 2" in response.text
+    link = reverse("roles:assignments") + "?profile=community-manager&amp;unit=marketing"
+    assert f'<a href="{link}">All 10</a>' in response.text
 
 
 # --- The gap chart ---------------------------------------------------------------------------
