@@ -67,6 +67,10 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["created_at", "id"], name="cw_request_created"),
         ),
         migrations.AddIndex(
+            model_name="expertinputrequest",
+            index=models.Index(fields=["delivered_at"], name="cw_request_delivered"),
+        ),
+        migrations.AddIndex(
             model_name="notification",
             index=models.Index(fields=["recipient", "created_at"], name="cw_notification_recent"),
         ),

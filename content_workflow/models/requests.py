@@ -151,6 +151,8 @@ class ExpertInputRequest(models.Model):
             # Readers' lists in page order (pages sort by change, the API by creation).
             models.Index(fields=["updated_at", "id"], name="cw_request_updated"),
             models.Index(fields=["created_at", "id"], name="cw_request_created"),
+            # The dashboards' delivery figures look at a recent window of deliveries.
+            models.Index(fields=["delivered_at"], name="cw_request_delivered"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(estimated_hours__gt=0), name="cw_request_estimate_positive"),
