@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from content_workflow.models import Channel, Format, Priority, Status
 from content_workflow.models.requests import HOURS
 from content_workflow.page_queries import expert_memberships
+from content_workflow.planning import latest_due_date
 from content_workflow.services.requests import EDITABLE_FIELDS
 
 
@@ -91,7 +92,9 @@ class RequestForm(forms.Form):
                 (membership.user_id, person_name(membership.user))
             )
         self.fields["preferred_expert"].choices = [("", _("Anyone suitable (routing decides)")), *groups.items()]
-        self.fields["due_date"].widget.attrs["min"] = timezone.localdate().isoformat()
+        today = timezone.localdate()
+        # The browser's picker offers the window the request service accepts.
+        self.fields["due_date"].widget.attrs.update(min=today.isoformat(), max=latest_due_date(today).isoformat())
 
     @classmethod
     def initial_for(cls, request):

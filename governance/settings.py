@@ -205,6 +205,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "governance@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# --- Planning window ---------------------------------------------------------------------
+# Due dates may lie at most this many days ahead; budget months up to that day's month
+# (content_workflow.planning).
+MAX_PLANNING_DAYS = env_int("MAX_PLANNING_DAYS", 730, minimum=1)
+
 # --- Celery -----------------------------------------------------------------------------
 # Without a broker, tasks run in-process right after the transaction commits, so the
 # app works with no services at all. The database holds all state; the broker only

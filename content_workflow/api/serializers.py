@@ -28,6 +28,7 @@ from content_workflow.models import (
     TimeBudget,
 )
 from content_workflow.permissions import actors_for
+from content_workflow.planning import budget_month_problem, due_date_problem
 from content_workflow.services.notifications import display_name
 from content_workflow.transitions import next_states
 from disciplines.models import Discipline
@@ -290,6 +291,11 @@ class ExpertRequestWriteSerializer(serializers.Serializer):
         default=False, write_only=True, help_text=_("Submit at once instead of saving a draft (create only).")
     )
 
+    def validate_due_date(self, value):
+        if problem := due_date_problem(value):
+            raise serializers.ValidationError(problem)
+        return value
+
 
 class ExpertRequestUpdateSerializer(ExpertRequestWriteSerializer):
     """Changes to a draft (PATCH: send only what changes)."""
@@ -379,6 +385,11 @@ class TimeBudgetApproveSerializer(serializers.Serializer):
     hours = serializers.DecimalField(max_digits=8, decimal_places=2)
     reason = strict.CharField(max_length=500)
     idempotency_key = strict.CharField(required=False, max_length=80, help_text=IDEMPOTENCY_HELP)
+
+    def validate_month(self, value):
+        if problem := budget_month_problem(value):
+            raise serializers.ValidationError(problem)
+        return value
 
 
 class TimeBudgetAdjustSerializer(serializers.Serializer):
