@@ -191,3 +191,35 @@ def test_a_number_where_text_belongs_names_the_field(api_for, team, new_request,
     response = api_for(team.requester).post(REQUESTS, {**new_request, field: value}, format="json")
     assert field in response.json() and response.status_code == 400
     assert not ExpertInputRequest.objects.exists()
+
+
+# --- Deputies for absences at the calendar's edge ------------------------------------------------------
+
+
+def test_a_deputy_for_an_absence_until_the_end_of_the_calendar_gets_the_planned_months(team):
+    from disciplines.models import Absence
+
+    start = today()
+    Absence.objects.create(user=team.manager, starts_on=start, ends_on=LAST_DAY, deputy=team.deputy)
+    services.deputy_grants_sync()
+    months = set(TimeBudget.objects.filter(discipline=team.product).values_list("month", flat=True))
+    assert start.replace(day=1) in months
+    assert max(months) == (start + datetime.timedelta(days=730)).replace(day=1)
+    assert (
+        services.budget_approve(
+            actor=team.deputy, discipline=team.product, month=start, hours=3, reason="Standing in"
+        ).approved_hours
+        == 3
+    )
+
+
+def test_a_grant_wholly_beyond_the_window_neither_fails_nor_creates_budgets(team):
+    from content_workflow.services.deputies import deputy_grant_ensure
+    from disciplines.models import Absence
+
+    absence = Absence.objects.create(
+        user=team.manager, starts_on=datetime.date(9999, 11, 1), ends_on=LAST_DAY, deputy=team.deputy
+    )
+    grant = deputy_grant_ensure(absence=absence, discipline_id=team.product.pk)
+    services.deputy_grant_revoke(grant=grant)
+    assert not TimeBudget.objects.exists()
