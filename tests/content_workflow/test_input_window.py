@@ -223,3 +223,15 @@ def test_a_grant_wholly_beyond_the_window_neither_fails_nor_creates_budgets(team
     grant = deputy_grant_ensure(absence=absence, discipline_id=team.product.pk)
     services.deputy_grant_revoke(grant=grant)
     assert not TimeBudget.objects.exists()
+
+
+def test_pages_show_a_stored_far_request(client_for, in_state, team):
+    request = in_state(Status.ASSIGNED)
+    ExpertInputRequest.objects.filter(pk=request.pk).update(due_date=LAST_DAY)
+    for user, page in [
+        (team.requester, reverse("content_workflow:request_detail", args=[request.pk])),
+        (request.assignee, reverse("home")),
+        (team.manager, reverse("content_workflow:budget_list")),
+    ]:
+        response = client_for(user).get(page, follow=True)
+        assert response.status_code == 200, page
