@@ -37,6 +37,7 @@ from content_workflow.models import (
     TimeBudgetUserObjectPermission,
 )
 from content_workflow.permissions import VIEW_REQUEST
+from content_workflow.planning import budget_month_problem
 from content_workflow.services.notifications import display_name
 from governance.admin import ServiceErrorsAsMessages
 from governance.errors import DomainError
@@ -395,6 +396,8 @@ class TimeBudgetForm(forms.ModelForm):
 
     def clean_month(self):
         month = self.cleaned_data["month"]
+        if month and (problem := budget_month_problem(month)):
+            raise forms.ValidationError(problem)
         return month.replace(day=1) if month else month
 
     def clean(self):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from content_workflow.expert_search import find_expert
 from content_workflow.models import Channel, Format, Priority, Status
 from content_workflow.models.requests import HOURS
+from content_workflow.planning import latest_due_date
 from content_workflow.services.requests import EDITABLE_FIELDS
 
 
@@ -88,7 +89,9 @@ class RequestForm(forms.Form):
             "rule": scope.message
         }
         self.fields["preferred_expert"].widget.attrs["data-search-url"] = reverse("content_workflow:expert_search")
-        self.fields["due_date"].widget.attrs["min"] = timezone.localdate().isoformat()
+        today = timezone.localdate()
+        # The browser's picker offers the window the request service accepts.
+        self.fields["due_date"].widget.attrs.update(min=today.isoformat(), max=latest_due_date(today).isoformat())
 
     @classmethod
     def initial_for(cls, request):

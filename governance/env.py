@@ -5,6 +5,7 @@ deployment stops start-up instead of silently falling back to a default.
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -53,3 +54,14 @@ def env_list(name, default=()):
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_cache(name):
+    """Django's CACHES: Redis through Django's own RedisCache when `name` holds its URL,
+    else this process's memory."""
+    value = env_str(name)
+    if value is None:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(f"{name} must be a redis://, rediss:// or unix:// URL; got {value!r}.")
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from governance.access import log_denied
 from governance.errors import DomainError
-from governance.models import Hub, OrganisationalModel, Responsibility, Spoke
+from governance.models import Hub, ModelType, OrganisationalModel, Responsibility, Spoke
 from governance.permissions import can_manage_governance
 from governance.validation import model_problems
 
@@ -49,7 +49,19 @@ def _locked_draft(model):
     return locked
 
 
-def model_create(*, actor, name, type, executive_sponsor=None, notes=""):
+def fitted_name(template, name, max_length):
+    """`template % {"name": name}`, shortening `name` (with an ellipsis) so the result fits
+    a column of `max_length`: a copy's " (draft)", longer in German, must not overflow."""
+    text = template % {"name": name}
+    excess = len(text) - max_length
+    if excess <= 0:
+        return text
+    shortened = name[: max(len(name) - excess - 1, 0)].rstrip() + "…"
+    return (template % {"name": shortened})[:max_length]
+
+
+# `type` defaults to the model's own default, as the API documents it (the field is optional there).
+def model_create(*, actor, name, type=ModelType.HUB_AND_SPOKE, executive_sponsor=None, notes=""):
     _require_lead(actor, "model_create")
     model = OrganisationalModel(
         name=name, type=type, executive_sponsor=executive_sponsor, notes=notes, created_by=actor
@@ -77,7 +89,8 @@ def model_copy(*, source, actor, name=None):
     """A new draft with the source's hubs, spokes and responsibilities."""
     _require_lead(actor, "model_copy")
     copy = OrganisationalModel.objects.create(
-        name=name or _("%(name)s (draft)") % {"name": source.name},
+        name=name
+        or fitted_name(_("%(name)s (draft)"), source.name, OrganisationalModel._meta.get_field("name").max_length),
         type=source.type,
         executive_sponsor=source.executive_sponsor,
         notes=source.notes,

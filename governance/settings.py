@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from governance.env import env_bool, env_int, env_list, env_str
+from governance.env import env_bool, env_cache, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -179,16 +179,18 @@ SECURE_CSP = {
 
 # --- E-mail -----------------------------------------------------------------------------
 # In DEBUG, mail is printed to the console unless EMAIL_HOST is set; in production it
-# goes through SMTP (EMAIL_HOST, default localhost).
+# goes through SMTP (EMAIL_HOST, default localhost). EMAIL_BACKEND picks another backend;
+# the SMTP options go to the SMTP backend only, since Django 6.1 refuses options a
+# backend does not know (InvalidMailer).
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 _email_host = env_str("EMAIL_HOST")
+_email_backend = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG and not _email_host else _SMTP_BACKEND,
+)
 MAILERS = {
     "default": {
-        "BACKEND": env_str(
-            "EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG and not _email_host
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
+        "BACKEND": _email_backend,
         "OPTIONS": {
             "host": _email_host or "localhost",
             "port": env_int("EMAIL_PORT", 587 if _email_host else 25, minimum=1),
@@ -197,13 +199,25 @@ MAILERS = {
             "use_tls": env_bool("EMAIL_USE_TLS", bool(_email_host)),
             "timeout": 10,
         }
-        if not DEBUG or _email_host
+        if _email_backend == _SMTP_BACKEND
         else {},
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "governance@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute links in e-mails; governance.checks warns when it is left on this machine.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Cache ------------------------------------------------------------------------------
+# Throttle counters (API token requests) live here. Without CACHE_URL each process
+# counts on its own; production sets it so that every gunicorn process on every machine
+# shares one count in Redis.
+CACHES = env_cache("CACHE_URL")
+
+# --- Planning window ---------------------------------------------------------------------
+# Due dates may lie at most this many days ahead; budget months up to that day's month
+# (content_workflow.planning).
+MAX_PLANNING_DAYS = env_int("MAX_PLANNING_DAYS", 730, minimum=1)
 
 # --- Celery -----------------------------------------------------------------------------
 # Without a broker, tasks run in-process right after the transaction commits, so the
@@ -252,6 +266,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "governance.api.exceptions.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "governance.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_METADATA_CLASS": "governance.api.metadata.Metadata",
     "DEFAULT_THROTTLE_RATES": {"token": "20/minute"},
 }
 SPECTACULAR_SETTINGS = {

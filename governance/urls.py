@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from governance.views import dashboards
 
 admin.site.site_header = "Social media governance"
+# Bodies over the size limit and other requests Django refuses answer JSON under /api/.
+handler400 = "governance.api.exceptions.bad_request"
 
 urlpatterns = [
     path("", dashboards.home, name="home"),

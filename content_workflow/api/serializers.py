@@ -28,9 +28,11 @@ from content_workflow.models import (
     TimeBudget,
 )
 from content_workflow.permissions import actors_for
+from content_workflow.planning import budget_month_problem, due_date_problem
 from content_workflow.services.notifications import display_name
 from content_workflow.transitions import next_states
 from disciplines.models import Discipline
+from governance.api import strict
 
 User = get_user_model()
 
@@ -272,22 +274,27 @@ class ExpertRequestDetailSerializer(ExpertRequestSerializer):
 class ExpertRequestWriteSerializer(serializers.Serializer):
     """What a requester writes. `submit=true` on create submits at once (routing starts)."""
 
-    title = serializers.CharField(max_length=200)
-    brief = serializers.CharField(max_length=10000)
-    topic_tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=20)
+    title = strict.CharField(max_length=200)
+    brief = strict.CharField(max_length=10000)
+    topic_tags = serializers.ListField(child=strict.CharField(max_length=50), required=False, max_length=20)
     target_discipline = serializers.PrimaryKeyRelatedField(queryset=Discipline.objects.all())
     preferred_expert = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
     )
     estimated_hours = serializers.DecimalField(max_digits=6, decimal_places=2)
     due_date = serializers.DateField()
-    content_piece = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    content_piece = strict.CharField(max_length=200, required=False, allow_blank=True)
     channel = NamedChoiceField(Channel.choices, enum_name="RequestChannelEnum", required=False)
     format = NamedChoiceField(Format.choices, enum_name="RequestFormatEnum", required=False)
     priority = NamedChoiceField(Priority.choices, enum_name="RequestPriorityEnum", required=False)
     submit = serializers.BooleanField(
         default=False, write_only=True, help_text=_("Submit at once instead of saving a draft (create only).")
     )
+
+    def validate_due_date(self, value):
+        if problem := due_date_problem(value):
+            raise serializers.ValidationError(problem)
+        return value
 
 
 class ExpertRequestUpdateSerializer(ExpertRequestWriteSerializer):
@@ -297,7 +304,7 @@ class ExpertRequestUpdateSerializer(ExpertRequestWriteSerializer):
 
 
 class RequestNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = strict.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class RequestCompleteSerializer(serializers.Serializer):
@@ -308,21 +315,21 @@ class RequestCompleteSerializer(serializers.Serializer):
         max_value=5,
         help_text=_("How useful the input was, from 1 (not useful) to 5 (very useful)."),
     )
-    note = serializers.CharField(
+    note = strict.CharField(
         required=False, allow_blank=True, max_length=2000, help_text=_("A thank-you for the expert.")
     )
 
 
 class RequestDeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text=_("Why, so the requester can adjust the request."))
+    reason = strict.CharField(max_length=2000, help_text=_("Why, so the requester can adjust the request."))
 
 
 class RequestCancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = strict.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class RequestDeliverSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=50000, help_text=_("The expert's input."))
+    text = strict.CharField(max_length=50000, help_text=_("The expert's input."))
     hours_spent = serializers.DecimalField(max_digits=6, decimal_places=2, help_text=_("Hours it really took."))
     files = serializers.ListField(
         child=serializers.FileField(),
@@ -335,7 +342,7 @@ class RequestReassignSerializer(serializers.Serializer):
     expert = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), help_text=_("An expert of the request's discipline.")
     )
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = strict.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 # --- Budgets -------------------------------------------------------------------------------------
@@ -376,16 +383,21 @@ class TimeBudgetApproveSerializer(serializers.Serializer):
     discipline = serializers.PrimaryKeyRelatedField(queryset=Discipline.objects.all())
     month = serializers.DateField(help_text=_("Any day of the month; the budget is kept per calendar month."))
     hours = serializers.DecimalField(max_digits=8, decimal_places=2)
-    reason = serializers.CharField(max_length=500)
-    idempotency_key = serializers.CharField(required=False, max_length=80, help_text=IDEMPOTENCY_HELP)
+    reason = strict.CharField(max_length=500)
+    idempotency_key = strict.CharField(required=False, max_length=80, help_text=IDEMPOTENCY_HELP)
+
+    def validate_month(self, value):
+        if problem := budget_month_problem(value):
+            raise serializers.ValidationError(problem)
+        return value
 
 
 class TimeBudgetAdjustSerializer(serializers.Serializer):
     hours = serializers.DecimalField(
         max_digits=8, decimal_places=2, help_text=_("Change of the approved hours; negative takes hours back.")
     )
-    reason = serializers.CharField(max_length=500)
-    idempotency_key = serializers.CharField(required=False, max_length=80, help_text=IDEMPOTENCY_HELP)
+    reason = strict.CharField(max_length=500)
+    idempotency_key = strict.CharField(required=False, max_length=80, help_text=IDEMPOTENCY_HELP)
 
 
 class TimeBudgetChangeSerializer(serializers.Serializer):
@@ -394,7 +406,7 @@ class TimeBudgetChangeSerializer(serializers.Serializer):
         decimal_places=2,
         help_text=_("The new approved total; never below what is reserved and used."),
     )
-    reason = serializers.CharField(max_length=500)
+    reason = strict.CharField(max_length=500)
 
 
 class BudgetEntrySerializer(serializers.ModelSerializer):
@@ -455,18 +467,18 @@ class AllocationApproveSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Fewer than asked: the requester is offered a smaller estimate. Leave out: all asked for."),
     )
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = strict.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class AllocationRejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text=_("Why, so the requester can revise the request."))
+    reason = strict.CharField(max_length=2000, help_text=_("Why, so the requester can revise the request."))
 
 
 class AllocationReassignSerializer(serializers.Serializer):
     expert = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), help_text=_("An expert of the discipline to do the work.")
     )
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = strict.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 # --- Notifications -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
@@ -33,6 +33,7 @@ from content_workflow.permissions import (
 from content_workflow.services.notifications import email_choice
 from content_workflow.transitions import TRANSITIONS, Actor, Status
 from governance.access import log_denied
+from governance.api.parsers import JSONParser
 from governance.api.serializers import DetailSerializer, ErrorSerializer
 from governance.api.viewsets import service_write
 
@@ -644,7 +645,13 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Work
         request=s.NotificationPreferenceSerializer,
         responses={200: s.NotificationPreferenceSerializer, 400: BAD_INPUT},
     )
-    @action(detail=False, methods=["get", "put"], filter_backends=[], pagination_class=None)
+    @action(
+        detail=False,
+        methods=["get", "put"],
+        filter_backends=[],
+        pagination_class=None,
+        serializer_class=s.NotificationPreferenceSerializer,
+    )
     def preferences(self, request):
         if request.method == "PUT":
             body = self.body(s.NotificationPreferenceSerializer)

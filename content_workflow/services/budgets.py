@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from content_workflow.models import BudgetEntry, TimeBudget
 from content_workflow.models.messages import format_hours
 from content_workflow.permissions import can_manage_discipline, month_start
+from content_workflow.planning import check_budget_month
 from governance.access import log_denied
 from governance.errors import DomainError
 
@@ -136,6 +137,8 @@ def budget_approve(*, actor, discipline, month, hours, reason, idempotency_key=N
     same form changes nothing.
     """
     _require_manager(actor, discipline, "budget_approve")
+    if allocation is None:  # a month someone chose; an allocation's comes from its request
+        check_budget_month(month)
     reason = _require_reason(reason)
     hours = Decimal(hours)
     if hours <= 0:

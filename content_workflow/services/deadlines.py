@@ -1,6 +1,6 @@
 """Business days and the deadlines set when a request is assigned."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -21,9 +21,17 @@ def add_business_days(moment, days):
     return current
 
 
+# The day after this one, and any time zone's offset, still fit the calendar.
+LAST_DUE_DATE = date.max - timedelta(days=1)
+
+
 def due_moment(due_date):
-    """A request is due by the end of its due date, in the site's time zone."""
-    return timezone.make_aware(datetime.combine(due_date + timedelta(days=1), time.min))
+    """A request is due by the end of its due date, in the site's time zone.
+
+    A due date at the calendar's very end (9999-12-31, stored before due dates had a
+    window) counts as due a day earlier rather than running off the calendar.
+    """
+    return timezone.make_aware(datetime.combine(min(due_date, LAST_DUE_DATE) + timedelta(days=1), time.min))
 
 
 def response_days(discipline_id):

@@ -19,14 +19,18 @@ from guardian.shortcuts import assign_perm
 
 from content_workflow.models import DeputyGrant, Notification, TimeBudget, TimeBudgetUserObjectPermission
 from content_workflow.permissions import APPROVE_BUDGET, month_start
+from content_workflow.planning import budget_months
 from disciplines.models import Absence, Membership
 
 PERMISSION = f"content_workflow.{APPROVE_BUDGET}"
 
 
 def _months(starts_on, ends_on):
-    month = month_start(starts_on)
-    while month <= ends_on:
+    """The grant's months that budgets may be planned for: an absence until 9999-12-31
+    neither runs off the calendar nor creates a budget for every month until then."""
+    first, last = budget_months()
+    month, last = max(month_start(starts_on), first), min(month_start(ends_on), last)
+    while month <= last:
         yield month
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
@@ -42,7 +46,7 @@ def _take_back_budgets(grant):
         user_id=grant.deputy_id,
         permission__codename=APPROVE_BUDGET,
         content_object__discipline_id=grant.discipline_id,
-        content_object__month__in=list(_months(grant.starts_on, grant.ends_on)),
+        content_object__month__range=(month_start(grant.starts_on), grant.ends_on),
     ).delete()
 
 

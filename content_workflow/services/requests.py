@@ -34,6 +34,7 @@ from content_workflow.permissions import (
     can_share_request,
     deputy_for,
 )
+from content_workflow.planning import check_due_date
 from content_workflow.routing import request_scope
 from content_workflow.services.budgets import (
     BudgetExceeded,
@@ -157,8 +158,7 @@ def _check_expert(discipline_id, expert, *, field, requester_id=None):
 def _validate(request, actor):
     """Everything a request must satisfy to be saved or submitted, as form errors."""
     request.full_clean(exclude=["requester"])
-    if request.due_date < timezone.localdate():
-        raise ValidationError({"due_date": _("Choose a due date from today on.")})
+    check_due_date(request.due_date)
     scope = request_scope(actor)
     if scope.is_empty:
         log_denied(actor, "request_create")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from disciplines.models import Absence, ApplicationArea, Discipline, Expertise, Membership
+from governance.api import strict
 
 
 class UniqueCombination:
@@ -37,7 +38,7 @@ class UniqueCombination:
             raise serializers.ValidationError({self.field: [self.message(values)]}, code="unique")
 
 
-class AreaBriefSerializer(serializers.ModelSerializer):
+class AreaBriefSerializer(strict.ModelSerializer):
     label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -45,7 +46,7 @@ class AreaBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "label"]
 
 
-class DisciplineSerializer(serializers.ModelSerializer):
+class DisciplineSerializer(strict.ModelSerializer):
     label = serializers.CharField(read_only=True, help_text=_("The name in the active language."))
     expert_count = serializers.IntegerField(read_only=True)
     area_count = serializers.IntegerField(read_only=True)
@@ -70,7 +71,7 @@ class DisciplineSerializer(serializers.ModelSerializer):
         ]
 
 
-class ApplicationAreaSerializer(serializers.ModelSerializer):
+class ApplicationAreaSerializer(strict.ModelSerializer):
     label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -94,7 +95,7 @@ def _membership_clash(values):
     }
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(strict.ModelSerializer):
     user_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -113,9 +114,9 @@ class MembershipSerializer(serializers.ModelSerializer):
         return membership.user.get_full_name() or membership.user.get_username()
 
 
-class ExpertiseSerializer(serializers.ModelSerializer):
+class ExpertiseSerializer(strict.ModelSerializer):
     tags = serializers.ListField(
-        child=serializers.CharField(),
+        child=strict.CharField(),
         required=False,
         default=list,
         help_text=_("Topic tags; stored lower-case, trimmed and without duplicates."),
@@ -126,7 +127,7 @@ class ExpertiseSerializer(serializers.ModelSerializer):
         fields = ["id", "user", "tags", "profile"]
 
 
-class AbsenceSerializer(serializers.ModelSerializer):
+class AbsenceSerializer(strict.ModelSerializer):
     class Meta:
         model = Absence
         fields = ["id", "user", "starts_on", "ends_on", "deputy", "note"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from governance.api import strict
 from governance.models import Activity, Hub, OrganisationalModel, Responsibility, Spoke
 from governance.validation import model_problems
 
@@ -69,7 +70,7 @@ class CellConflictSerializer(ErrorSerializer):
 # --- Units ---------------------------------------------------------------------------------
 
 
-class HubSerializer(_StaysInModel, serializers.ModelSerializer):
+class HubSerializer(_StaysInModel, strict.ModelSerializer):
     model = VisibleModelField()
 
     class Meta:
@@ -77,7 +78,7 @@ class HubSerializer(_StaysInModel, serializers.ModelSerializer):
         fields = ["id", "model", "name", "home_discipline", "lead", "is_coordinating_centre"]
 
 
-class SpokeSerializer(_StaysInModel, serializers.ModelSerializer):
+class SpokeSerializer(_StaysInModel, strict.ModelSerializer):
     model = VisibleModelField()
     hub = VisibleHubField(allow_null=True, required=False)
 
@@ -91,7 +92,7 @@ class SpokeSerializer(_StaysInModel, serializers.ModelSerializer):
 # --- Organisational models ----------------------------------------------------------------
 
 
-class OrganisationalModelSerializer(serializers.ModelSerializer):
+class OrganisationalModelSerializer(strict.ModelSerializer):
     type_label = serializers.CharField(source="get_type_display", read_only=True)
     hub_count = serializers.IntegerField(read_only=True)
     spoke_count = serializers.IntegerField(read_only=True)
@@ -142,7 +143,7 @@ class OrganisationalModelDetailSerializer(OrganisationalModelSerializer):
 
 
 class CopySerializer(serializers.Serializer):
-    name = serializers.CharField(
+    name = strict.CharField(
         max_length=120, required=False, allow_blank=True, help_text=_("Name of the new draft (default: “… (draft)”).")
     )
 
@@ -169,7 +170,7 @@ SEEN_HELP = _(
 )
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(strict.ModelSerializer):
     label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -177,13 +178,13 @@ class ActivitySerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "name_de", "label", "description", "position"]
 
 
-class ResponsibilitySerializer(serializers.ModelSerializer):
+class ResponsibilitySerializer(strict.ModelSerializer):
     """One RACI cell. Creating a cell that already has another role is a conflict unless `seen` says so."""
 
     model = VisibleModelField()
     role = serializers.ChoiceField(choices=Responsibility.Role.choices)
     # A plain string (not a second enum of the same roles) keeps the schema to one RoleEnum.
-    seen = serializers.CharField(required=False, allow_blank=True, write_only=True, help_text=SEEN_HELP)
+    seen = strict.CharField(required=False, allow_blank=True, write_only=True, help_text=SEEN_HELP)
 
     class Meta:
         model = Responsibility

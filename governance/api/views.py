@@ -2,12 +2,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from governance.access import roles_of
+from governance.api.parsers import JSONParser
 
 MeSerializer = inline_serializer(
     "Me",
@@ -44,6 +46,8 @@ TokenResponse = inline_serializer("Token", {"token": serializers.CharField()})
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (send it as `Authorization: Token <key>`)."""
 
+    # ObtainAuthToken names DRF's own parsers; ours refuses deeply nested JSON with a 400.
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from disciplines.models import Discipline
+from governance.api import strict
 from roles.models import (
     MAX_LEVEL,
     MIN_LEVEL,
@@ -41,7 +42,7 @@ def level_field(**kwargs):
 # --- Profiles and the matrix -----------------------------------------------------------------
 
 
-class JobProfileSerializer(serializers.ModelSerializer):
+class JobProfileSerializer(strict.ModelSerializer):
     label = serializers.CharField(read_only=True, help_text=_("The name in the active language."))
     seniorities = serializers.SerializerMethodField(
         help_text=_("The seniorities the profile is held and rated in: junior and senior, or none.")
@@ -70,10 +71,10 @@ class JobProfileSerializer(serializers.ModelSerializer):
         return [str(value) for value in profile.seniorities]
 
 
-class CompetencySerializer(serializers.ModelSerializer):
+class CompetencySerializer(strict.ModelSerializer):
     label = serializers.CharField(read_only=True, help_text=_("The name in the active language."))
     category_label = serializers.CharField(source="category.label", read_only=True)
-    slug = serializers.SlugField(
+    slug = strict.SlugField(
         max_length=60,
         required=False,
         allow_blank=True,
@@ -105,7 +106,7 @@ class CompetencySerializer(serializers.ModelSerializer):
         ]
 
 
-class RequiredLevelSerializer(serializers.ModelSerializer):
+class RequiredLevelSerializer(strict.ModelSerializer):
     """One cell of the matrix; only its level changes (profile, competency and seniority say which cell)."""
 
     level = level_field()
@@ -119,7 +120,7 @@ class RequiredLevelSerializer(serializers.ModelSerializer):
 # --- Assignments ------------------------------------------------------------------------------
 
 
-class RoleAssignmentSerializer(serializers.ModelSerializer):
+class RoleAssignmentSerializer(strict.ModelSerializer):
     user_name = serializers.SerializerMethodField()
     profile_label = serializers.CharField(read_only=True, help_text=_("The profile with its seniority."))
     seniority = serializers.ChoiceField(
@@ -188,7 +189,7 @@ class AssessablePersonField(serializers.PrimaryKeyRelatedField):
         return people_assessable_by(request.user)
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(strict.ModelSerializer):
     user = AssessablePersonField(
         help_text=_("The person assessed: yourself (a self-assessment), someone you manage, or anyone for leads.")
     )

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from governance.env import env_bool, env_int, env_list, env_str
+from governance.env import env_bool, env_cache, env_int, env_list, env_str
 
 
 def test_bool_accepts_the_usual_spellings(monkeypatch):
@@ -32,3 +32,21 @@ def test_defaults_apply_only_when_unset(monkeypatch):
     monkeypatch.setenv("NAME", " a, ,b ")
     assert env_list("NAME") == ["a", "b"]
     assert env_str("NAME") == "a, ,b"
+
+
+def test_cache_is_redis_when_cache_url_is_set_and_memory_otherwise(monkeypatch):
+    monkeypatch.delenv("CACHE_URL", raising=False)
+    assert env_cache("CACHE_URL")["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    monkeypatch.setenv("CACHE_URL", "redis://cache.internal:6379/2")
+    assert env_cache("CACHE_URL") == {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://cache.internal:6379/2",
+        }
+    }
+
+
+def test_cache_url_must_be_a_redis_url(monkeypatch):
+    monkeypatch.setenv("CACHE_URL", "memcached://cache:11211")
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL must be a redis://"):
+        env_cache("CACHE_URL")
