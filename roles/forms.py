@@ -208,7 +208,7 @@ class AssignmentFilterForm(forms.Form):
     """The filters of the assignment list (GET: every field optional, a bad value ignored)."""
 
     # Labels unlike the assignment form's on the same page, so each names one field.
-    q = forms.CharField(label=_("Filter by name"), required=False, max_length=100)
+    q = forms.CharField(label=_("Filter by name"), required=False, max_length=100, widget=forms.SearchInput)
     profile = forms.ModelChoiceField(
         label=_("Filter by profile"),
         queryset=JobProfile.objects.all(),
