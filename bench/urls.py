@@ -61,5 +61,8 @@ def urls_for(role, *, request_id, model_id, discipline):
         "/catalogue/",
         "/catalogue/people/",
         f"/catalogue/{discipline}/",
+        # The person searches behind the expert and person fields.
+        "/requests/experts/?q=an",
+        "/profiles/people/search/?q=an",
     ]
     return pages + [f"/api/v1/{name}" + ("" if "?" in name else "/") for name in API_LISTS]
