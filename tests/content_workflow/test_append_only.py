@@ -148,11 +148,14 @@ def test_deputy_grants_keep_their_discipline_with_a_message(grant, lead):
 def test_the_admin_says_why_a_discipline_with_grants_stays(client_for, grant, make_user):
     admin = make_user(username="root", is_staff=True, is_superuser=True)
     address = reverse("admin:disciplines_discipline_delete", args=[grant.discipline.pk])
-    response = client_for(admin).post(address, {"post": "yes"})
+    client = client_for(admin)
+    response = client.post(address, {"post": "yes"})
     assert response.status_code == 200
     assert "would require deleting the following protected related objects" in response.text
     assert "Deputy grant" in response.text
     assert Discipline.objects.filter(pk=grant.discipline.pk).exists()
+    german = client.post(address, {"post": "yes"}, headers={"accept-language": "de"})
+    assert "folgenden geschützten verwandten Objekte" in german.text
 
 
 # --- Emptying the whole database still works --------------------------------------------------------
