@@ -78,8 +78,9 @@ class TimeBudget(models.Model):
 
 
 class BudgetEntry(models.Model):
-    """One line of the budget ledger. Append-only; a second write with the same
-    idempotency key is a no-op, so a retried task or a double click changes nothing."""
+    """One line of the budget ledger. Append-only, enforced by database triggers (migration
+    0003_audit_append_only); a second write with the same idempotency key is a no-op, so a
+    retried task or a double click changes nothing."""
 
     class Kind(models.TextChoices):
         APPROVE = "approve", _("Approved")
@@ -107,8 +108,9 @@ class BudgetEntry(models.Model):
         blank=True,
         related_name="budget_entries",
     )
+    # PROTECT, not SET_NULL: clearing the actor would be an UPDATE, which the database refuses.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.CharField(_("reason"), max_length=500, blank=True)
     idempotency_key = models.CharField(max_length=120, unique=True)
@@ -213,15 +215,17 @@ class DeputyGrant(models.Model):
     granted what, when, and when it was taken back.
     """
 
+    # The trail outlives the absence (its dates are copied here), but not the people or
+    # the discipline it names: those cannot be deleted while a grant refers to them.
     absence = models.ForeignKey("disciplines.Absence", on_delete=models.SET_NULL, null=True, related_name="+")
     manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("absent manager")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("absent manager")
     )
     deputy = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deputy_grants", verbose_name=_("deputy")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deputy_grants", verbose_name=_("deputy")
     )
     discipline = models.ForeignKey(
-        "disciplines.Discipline", on_delete=models.CASCADE, related_name="deputy_grants", verbose_name=_("discipline")
+        "disciplines.Discipline", on_delete=models.PROTECT, related_name="deputy_grants", verbose_name=_("discipline")
     )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))

@@ -176,7 +176,8 @@ class ExpertInputRequest(models.Model):
 
 
 class RequestEvent(models.Model):
-    """One line of a request's timeline. Append-only: rows are never changed or deleted.
+    """One line of a request's timeline. Append-only: rows are never changed or deleted,
+    which the database enforces with triggers (migration 0003_audit_append_only).
 
     `data` holds the machine-readable details ({"code": ..., params}); `text` renders
     them in the reader's language, so the timeline is translated when read.
@@ -192,11 +193,14 @@ class RequestEvent(models.Model):
         BUDGET = "budget", _("Budget")
         SHARE = "share", _("Shared")
 
-    request = models.ForeignKey(ExpertInputRequest, on_delete=models.CASCADE, related_name="events")
+    # PROTECT throughout: the database refuses to change or delete these rows (migration
+    # 0003_audit_append_only), so a cascade or a SET_NULL would fail there; the ORM refuses
+    # first, with a ProtectedError that the admin shows as "protected related objects".
+    request = models.ForeignKey(ExpertInputRequest, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TRANSITION)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -204,7 +208,7 @@ class RequestEvent(models.Model):
     )
     # Set when this event gave the request an assignee: "assigned to them now or before".
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)

@@ -2,7 +2,7 @@
 any random hub and spoke draft either publishes or names the rules it breaks."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from governance import services
@@ -153,8 +153,38 @@ def test_cells_of_disciplines_outside_the_model_do_not_count(make_model, lead, d
     assert not model.responsibilities.exists()  # the leaving discipline took its cells along
 
 
+HUB_SLUGS = ["corporate-communications", "marketing"]
 SPOKE_SLUGS = ["marketing", "customer-service", "sales", "product", "legal", "it", "corporate-communications"]
 ROLES = ["", "R", "A", "AR", "C", "I"]
+
+
+def expected_problems(hub_count, spokes, cells, activity_count):
+    """The publish rules of a hub and spoke model, stated again on the generated input alone
+    (not through `model_problems`, the code under test): [(code, activity index or None)]."""
+    hubs = HUB_SLUGS[:hub_count]
+    spoke_slugs = [slug for slug, _attached in spokes]
+    problems = []
+    if hub_count != 1:
+        problems.append(("hub_count", None))
+    if not spokes:
+        problems.append(("no_spokes", None))
+    if any(not (hubs and attached) for _slug, attached in spokes):
+        problems.append(("spoke_without_hub", None))
+    problems += [("discipline_twice", None) for slug in hubs if slug in spoke_slugs]
+    units = hubs + spoke_slugs
+    roles = {}  # (activity index, unit slug) -> the last role written there
+    for activity, unit, role in cells if units else ():
+        roles[(activity, units[unit % len(units)])] = role
+    for activity in range(activity_count):
+        row = [role for (index, _unit), role in roles.items() if index == activity]
+        accountable = sum(role in ("A", "AR") for role in row)
+        if accountable == 0:
+            problems.append(("accountable_missing", activity))
+        elif accountable > 1:
+            problems.append(("accountable_many", activity))
+        if not any(role in ("R", "AR") for role in row):
+            problems.append(("responsible_missing", activity))
+    return sorted(problems)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -163,11 +193,12 @@ ROLES = ["", "R", "A", "AR", "C", "I"]
     spokes=st.lists(st.tuples(st.sampled_from(SPOKE_SLUGS), st.booleans()), max_size=5, unique_by=lambda s: s[0]),
     cells=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 7), st.sampled_from(ROLES)), max_size=30),
 )
+@example(hub_count=1, spokes=[("sales", True)], cells=[(activity, 0, "AR") for activity in range(12)])  # publishes
 def test_random_hub_and_spoke_drafts_publish_or_name_the_rule(lead, disciplines, hub_count, spokes, cells):
     model = services.model_create(actor=lead, name="Random", type=ModelType.HUB_AND_SPOKE)
     hubs = [
         services.hub_save(model=model, actor=lead, name=f"Hub {i}", home_discipline=disciplines[slug])
-        for i, slug in enumerate(["corporate-communications", "marketing"][:hub_count])
+        for i, slug in enumerate(HUB_SLUGS[:hub_count])
     ]
     for slug, attached in spokes:
         services.spoke_save(
@@ -175,22 +206,23 @@ def test_random_hub_and_spoke_drafts_publish_or_name_the_rule(lead, disciplines,
         )
     units = [hub.home_discipline_id for hub in hubs] + [disciplines[slug].pk for slug, _ in spokes]
     activities = list(Activity.objects.all())
+    assert len(activities) == 12  # the cells above address activities 0..11
     if units:
         latest = {(activities[a].pk, units[u % len(units)]): role for a, u, role in cells}
         services.responsibilities_update(
             model=model, actor=lead, changes=[services.CellChange(a, d, "", r) for (a, d), r in latest.items() if r]
         )
-    problems = model_problems(model)
+    expected = expected_problems(hub_count, spokes, cells, len(activities))
+    position = {activity.pk: index for index, activity in enumerate(activities)}
     try:
         services.model_publish(model=model, actor=lead)
     except services.PublishRefused as refused:
-        assert problems
-        assert [p.code for p in refused.problems] == [p.code for p in problems]
+        assert sorted((p.code, position.get(p.activity_id)) for p in refused.problems) == expected
         assert all(str(p.message) for p in refused.problems)
         model.refresh_from_db()
         assert model.status == OrganisationalModel.Status.DRAFT
     else:
-        assert problems == []
+        assert expected == []
         model.refresh_from_db()
         assert model.status == OrganisationalModel.Status.ACTIVE
         OrganisationalModel.objects.filter(pk=model.pk).update(status=OrganisationalModel.Status.ARCHIVED)

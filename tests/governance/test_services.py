@@ -1,10 +1,12 @@
 """The organisational model lifecycle: draft, edit, compare, publish, copy."""
 
+import queue
 import threading
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 
 from governance import services
 from governance.errors import DomainError
@@ -162,28 +164,72 @@ def test_a_spoke_cannot_hang_off_another_models_hub(make_model, lead, discipline
         services.spoke_save(model=model, actor=lead, discipline=disciplines["legal"], hub=other.hubs.get())
 
 
+def _wait_until_blocked(pid, deadline=30):
+    """Return once backend `pid` waits for a lock; fail if it never does (no overlap, no race)."""
+    give_up = time.monotonic() + deadline
+    with connection.cursor() as cursor:
+        while time.monotonic() < give_up:
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            row = cursor.fetchone()
+            if row and row[0] == "Lock":
+                return
+            time.sleep(0.02)
+    pytest.fail("the second publish never waited for the first: the two did not overlap")
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_concurrent_publishes_leave_exactly_one_active_model(make_model, lead):
-    drafts = [make_model(name=f"Draft {i}") for i in range(2)]
-    barrier = threading.Barrier(2)
-    outcomes = []
+@pytest.mark.parametrize("earlier_model", [False, True], ids=["first-ever", "replacing-the-active-one"])
+def test_two_overlapping_publishes_leave_exactly_one_active_model(make_model, lead, earlier_model):
+    """The first publish keeps its transaction open (its locks held, its model active but not
+    committed) until the second, on its own connection, is seen waiting on it in
+    pg_stat_activity; only then does the first commit. Exactly one may win."""
+    earlier = make_model(name="Earlier", publish=True) if earlier_model else None
+    first, second = make_model(name="First"), make_model(name="Second")
+    first_holds, first_may_commit = threading.Event(), threading.Event()
+    second_pid = queue.Queue()
+    outcomes = {}
 
-    def publish(model):
+    def run(name, work):
         try:
-            barrier.wait()
-            services.model_publish(model=model, actor=lead)
-            outcomes.append("published")
+            work()
+            outcomes[name] = "published"
         except DomainError as error:
-            outcomes.append(error.code)
+            outcomes[name] = error.code
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
+            outcomes[name] = type(error).__name__
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=publish, args=(draft,)) for draft in drafts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert OrganisationalModel.objects.filter(status=Status.ACTIVE).count() == 1
-    assert "published" in outcomes
-    assert sorted(outcomes) in (["published", "published"], ["publish_conflict", "published"])
+    def publish_first():
+        with transaction.atomic():
+            services.model_publish(model=first, actor=lead)
+            first_holds.set()
+            first_may_commit.wait(timeout=60)
+
+    def publish_second():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            second_pid.put(cursor.fetchone()[0])
+        services.model_publish(model=second, actor=lead)
+
+    threads = [
+        threading.Thread(target=run, args=("first", publish_first)),
+        threading.Thread(target=run, args=("second", publish_second)),
+    ]
+    try:
+        threads[0].start()
+        assert first_holds.wait(timeout=30), outcomes
+        threads[1].start()
+        _wait_until_blocked(second_pid.get(timeout=30))
+    finally:
+        first_may_commit.set()
+        for thread in threads:
+            thread.join()
+    assert outcomes == {"first": "published", "second": "publish_conflict"}
+    assert list(OrganisationalModel.objects.filter(status=Status.ACTIVE)) == [first]
+    second.refresh_from_db()
+    assert second.status == Status.DRAFT
+    if earlier is not None:
+        earlier.refresh_from_db()
+        assert earlier.status == Status.ARCHIVED
