@@ -100,7 +100,7 @@ def protect(model_name, name, to, **options):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("content_workflow", "0002_contribution_rating"),
+        ("content_workflow", "0003_list_indexes_and_search"),
         ("disciplines", "0002_default_catalogue"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
