@@ -79,7 +79,7 @@ class TimeBudget(models.Model):
 
 class BudgetEntry(models.Model):
     """One line of the budget ledger. Append-only, enforced by database triggers (migration
-    0003_audit_append_only); a second write with the same idempotency key is a no-op, so a
+    0004_audit_append_only); a second write with the same idempotency key is a no-op, so a
     retried task or a double click changes nothing."""
 
     class Kind(models.TextChoices):

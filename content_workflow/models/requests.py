@@ -177,7 +177,7 @@ class ExpertInputRequest(models.Model):
 
 class RequestEvent(models.Model):
     """One line of a request's timeline. Append-only: rows are never changed or deleted,
-    which the database enforces with triggers (migration 0003_audit_append_only).
+    which the database enforces with triggers (migration 0004_audit_append_only).
 
     `data` holds the machine-readable details ({"code": ..., params}); `text` renders
     them in the reader's language, so the timeline is translated when read.
@@ -194,7 +194,7 @@ class RequestEvent(models.Model):
         SHARE = "share", _("Shared")
 
     # PROTECT throughout: the database refuses to change or delete these rows (migration
-    # 0003_audit_append_only), so a cascade or a SET_NULL would fail there; the ORM refuses
+    # 0004_audit_append_only), so a cascade or a SET_NULL would fail there; the ORM refuses
     # first, with a ProtectedError that the admin shows as "protected related objects".
     request = models.ForeignKey(ExpertInputRequest, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TRANSITION)

@@ -1,7 +1,7 @@
 """The timeline and the ledger are append-only in the database, not only in Python.
 
 Runs on SQLite by default and on PostgreSQL with DATABASE_URL set: the triggers of
-migration 0003_audit_append_only must refuse on both. Rows pointing at audit rows are
+migration 0004_audit_append_only must refuse on both. Rows pointing at audit rows are
 protected, so deleting a request, a user or a discipline is refused cleanly instead of
 failing at the triggers (or taking the trail with it).
 """

@@ -2,7 +2,7 @@
 
 PostgreSQL flushes with TRUNCATE, which the append-only triggers never see. SQLite flushes
 with DELETE, which they refuse unless `cw_flush_in_progress` holds a row (migration
-content_workflow 0003_audit_append_only explains why). This command writes that row in the
+content_workflow 0004_audit_append_only explains why). This command writes that row in the
 same transaction as Django's DELETEs and removes it before the commit, so the unlocked
 state is never visible to another connection and cannot outlive a failed flush.
 """
