@@ -208,7 +208,9 @@ def test_a_request_whose_worker_was_killed_mid_routing_is_routed_exactly_once(br
         with blocker.cursor() as cursor:
             cursor.execute("SELECT 1 FROM content_workflow_timebudget WHERE id = %s FOR UPDATE", [product.budget.pk])
             request = submit(product)
-            assert wait_for(lambda: _blocked_by(cursor, blocker), timeout=30), "the worker never reached the budget"
+            assert wait_for(lambda: _blocked_by(blocker), timeout=30), (
+                f"the worker did not stop at the budget: the request is {status(request)}"
+            )
         assert status(request) == Status.ROUTING
         doomed.kill()  # SIGKILL: no acknowledgement, no clean-up
         doomed.wait(timeout=10)
@@ -233,8 +235,11 @@ def test_a_request_whose_worker_was_killed_mid_routing_is_routed_exactly_once(br
     assert RequestEvent.objects.filter(request=request, to_status=Status.ROUTING).count() == 1
 
 
-def _blocked_by(cursor, blocker):
-    cursor.execute(
-        "SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", [blocker.get_backend_pid()]
-    )
-    return cursor.fetchone()[0] > 0
+def _blocked_by(blocker):
+    # Asked on another connection: inside the blocker's transaction pg_stat_activity
+    # would keep showing the snapshot of its first read.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", [blocker.get_backend_pid()]
+        )
+        return cursor.fetchone()[0] > 0
