@@ -10,7 +10,9 @@ from celery import shared_task
 from content_workflow import services
 
 
-@shared_task
+# Cut off well before the sweeper's stuck threshold (see services/periodic.py), so the
+# sweeper never re-queues a request that a live routing task is still working on.
+@shared_task(soft_time_limit=20, time_limit=30)
 def route_request(request_id):
     return services.request_route(request_id=request_id)
 
@@ -22,8 +24,15 @@ def send_notification_email(notification_id):
 
 @shared_task
 def sweep_stuck_requests():
-    """Periodic: re-queue routing whose message was lost; give up with an alert after N tries."""
+    """Periodic (every few seconds, cheap): re-queue routing whose message was lost;
+    give up with an alert after N tries."""
     return services.stuck_sweep()
+
+
+@shared_task
+def resend_lost_emails():
+    """Periodic: send again the e-mails whose send task never ran."""
+    return services.lost_emails_resend()
 
 
 @shared_task

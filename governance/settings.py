@@ -239,12 +239,28 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker keeps trying to reach the broker however long it is down (the default gives
+# up after 100 tries, about 45 minutes, and the worker exits); between tries it waits
+# at most 30 s (kombu's fixed ceiling), which the recovery bound below allows for.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule"))
+# Recovery of routing whose message was lost (broker outage, killed worker): a request
+# still waiting for routing CONTENT_WORKFLOW_STUCK_SECONDS after it started waiting is
+# re-queued by a sweep that runs every CONTENT_WORKFLOW_SWEEP_SECONDS. Why this is the
+# mechanism, and why it routes within two minutes: content_workflow/services/periodic.py.
+CONTENT_WORKFLOW_STUCK_SECONDS = env_int("CONTENT_WORKFLOW_STUCK_SECONDS", 45, minimum=1)
+CONTENT_WORKFLOW_SWEEP_SECONDS = env_int("CONTENT_WORKFLOW_SWEEP_SECONDS", 15, minimum=1)
 # Time-based work lives here and reads the database; no task is scheduled with an ETA.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "governance.tasks.clear_expired_sessions", "schedule": 6 * 3600},
     # Expert input workflow: each job is idempotent and cheap when there is nothing to do.
-    "content-workflow-sweep": {"task": "content_workflow.tasks.sweep_stuck_requests", "schedule": 300},
+    # A sweep that no worker took before the next one is due is dropped, not piled up.
+    "content-workflow-sweep": {
+        "task": "content_workflow.tasks.sweep_stuck_requests",
+        "schedule": CONTENT_WORKFLOW_SWEEP_SECONDS,
+        "options": {"expires": CONTENT_WORKFLOW_SWEEP_SECONDS},
+    },
+    "content-workflow-emails": {"task": "content_workflow.tasks.resend_lost_emails", "schedule": 300},
     "content-workflow-deadlines": {"task": "content_workflow.tasks.run_deadlines", "schedule": 900},
     "content-workflow-deputies": {"task": "content_workflow.tasks.sync_deputy_grants", "schedule": 3600},
     "content-workflow-digests": {"task": "content_workflow.tasks.send_digests", "schedule": 3600},

@@ -22,7 +22,13 @@ from content_workflow.services.notifications import (
     notification_preference_set,
     notifications_mark_all_read,
 )
-from content_workflow.services.periodic import escalations_send, overdue_flag, reminders_send, stuck_sweep
+from content_workflow.services.periodic import (
+    escalations_send,
+    lost_emails_resend,
+    overdue_flag,
+    reminders_send,
+    stuck_sweep,
+)
 from content_workflow.services.requests import (
     request_accept,
     request_cancel,
@@ -53,6 +59,7 @@ __all__ = [
     "digests_send",
     "escalations_send",
     "ledger_write",
+    "lost_emails_resend",
     "notification_email_send",
     "notification_mark_read",
     "notification_preference_set",

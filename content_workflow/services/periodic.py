@@ -4,6 +4,46 @@ the sweeper that recovers routing whose message was lost.
 Each job finds its rows with one indexed query (cheap when there is nothing to do) and
 claims each row with an UPDATE conditioned on the marker it sets, so two beats or a
 retried task never remind, escalate or re-queue twice.
+
+Recovering lost routing within two minutes
+------------------------------------------
+A routing message is lost when the broker is down as the request is submitted (the
+send after the commit fails), when the broker loses its queue, or when a worker dies
+holding it: with late acknowledgement Redis hands such a message back only after the
+visibility timeout (an hour), so recovery must not wait for that.
+
+Mechanism: the request row is its own outbox. Every move into a state that waits for
+routing (submitted, routing, declined) sets `next_sweep_at = now + T` in the same
+transaction as the move, and `stuck_sweep` runs from beat every P seconds and re-queues
+whatever is still waiting past that time. A separate outbox table would add a write to
+every submit and still not cover a message that a worker took and died with; the
+request's own state covers all three losses, and it is already written anyway.
+
+Why it is cheap: the sweep is one probe of the (status, next_sweep_at) index that
+finds nothing when nothing is stuck, so running it every 15 s costs a few index
+lookups a minute. A sweep that no worker took in time expires instead of piling up.
+
+Why no request is re-queued while it is fine, so T can be short: the sweep travels in
+the same FIFO queue as routing, so when it runs every routing message sent before it
+has been taken by a worker; and a routing run is cut off (its time limit in tasks.py,
+enforced by the prefork pool the Procfile runs) before T passes, so a request still in
+`routing` after T has no live task working on it.
+
+Why the bound holds: let t be when the broker is back and a worker runs. The worker
+is connected by t + R (it retries the broker at least every R = 30 s). Every request
+that lost its message started waiting before t, so it is due by t + T. The first sweep
+published after both (beat sends one every P) re-queues it, and a worker routes it
+within the routing time limit L. So routing happens by t + max(T, R) + P + L, which is
+45 + 15 + 30 = 90 s with the defaults: under two minutes. `recovery_bound` computes it
+from the settings and a test holds it to the target. (A backlog of thousands of
+requests takes longer: then worker throughput is the limit, not recovery.)
+
+Why no double routing: a re-queued message may meet the original one (restored by
+Redis after the visibility timeout, or merely slow). Routing claims the request under
+a row lock and does nothing unless it is still waiting (services/routing.py), so
+however many copies run, one assignment and one reservation. A request whose routing
+keeps failing is re-queued after 2T, 3T, ... and handed to its managers after
+MAX_SWEEPS attempts, so a broken request does not loop hot.
 """
 
 import logging
@@ -19,7 +59,7 @@ from django.utils.translation import gettext as _
 from content_workflow.models import ExpertInputRequest, Notification, RequestEvent
 from content_workflow.services.deadlines import response_days
 from content_workflow.services.notifications import display_name, notify, notify_managers
-from content_workflow.services.requests import STUCK_AFTER, apply, authorize, enqueue_routing, locked_request
+from content_workflow.services.requests import apply, authorize, enqueue_routing, locked_request, stuck_after
 from content_workflow.transitions import OPEN_WORK, ROUTABLE, UNFINISHED, Status
 from governance.transactions import enqueue_on_commit
 
@@ -27,6 +67,11 @@ logger = logging.getLogger("content_workflow.periodic")
 
 BATCH = 500
 MAX_SWEEPS = getattr(settings, "CONTENT_WORKFLOW_MAX_ROUTING_ATTEMPTS", 5)
+# The longest a worker waits between attempts to reach the broker (kombu's ceiling).
+BROKER_RETRY_MAX = timedelta(seconds=30)
+# An e-mail whose send task has not run after this is sent again; every 5 minutes (beat),
+# so a mail server that is down for a while does not use up the attempts at once.
+EMAIL_RESEND_AFTER = timedelta(minutes=10)
 
 Kind = RequestEvent.Kind
 
@@ -146,11 +191,22 @@ def overdue_flag(*, now=None):
     return flagged
 
 
+def recovery_bound():
+    """How long after the broker and a worker are back every request that lost its
+    routing message is routed at the latest (see the module docstring)."""
+    from content_workflow import tasks
+
+    sweep_period = timedelta(seconds=settings.CELERY_BEAT_SCHEDULE["content-workflow-sweep"]["schedule"])
+    routing_limit = timedelta(seconds=tasks.route_request.time_limit)
+    return max(stuck_after(), BROKER_RETRY_MAX) + sweep_period + routing_limit
+
+
 def stuck_sweep(*, now=None):
     """Re-queue routing for requests stuck in submitted/routing/declined (the broker lost
     the message, a worker died); after MAX_SWEEPS attempts give up with an alert and let
-    a manager pick someone. Also re-queues e-mails that were never sent."""
+    a manager pick someone."""
     now = now or timezone.now()
+    stuck_for = stuck_after()
     requeued = gave_up = 0
     stuck = ExpertInputRequest.objects.filter(status__in=ROUTABLE, next_sweep_at__lte=now).values_list(
         "pk", "sweep_attempts"
@@ -162,7 +218,7 @@ def stuck_sweep(*, now=None):
         with transaction.atomic():
             claimed = ExpertInputRequest.objects.filter(
                 pk=pk, status__in=ROUTABLE, next_sweep_at__lte=now, sweep_attempts=attempts
-            ).update(sweep_attempts=F("sweep_attempts") + 1, next_sweep_at=now + STUCK_AFTER * (attempts + 2))
+            ).update(sweep_attempts=F("sweep_attempts") + 1, next_sweep_at=now + stuck_for * (attempts + 2))
             if not claimed:
                 continue
             request = ExpertInputRequest.objects.get(pk=pk)
@@ -171,7 +227,7 @@ def stuck_sweep(*, now=None):
             )
             enqueue_routing(request)
             requeued += 1
-    return {"requeued": requeued, "gave_up": gave_up, "emails": _requeue_emails(now)}
+    return {"requeued": requeued, "gave_up": gave_up}
 
 
 def _give_up(pk, now):
@@ -193,11 +249,13 @@ def _give_up(pk, now):
     return 1
 
 
-def _requeue_emails(now):
+def lost_emails_resend(*, now=None):
+    """Send again the e-mails whose send task never ran (the broker lost the message)."""
     from content_workflow import tasks
 
+    now = now or timezone.now()
     pending = Notification.objects.filter(
-        email_state=Notification.Email.PENDING, created_at__lte=now - STUCK_AFTER
+        email_state=Notification.Email.PENDING, created_at__lte=now - EMAIL_RESEND_AFTER
     ).values_list("pk", flat=True)
     ids = list(pending[:BATCH])
     for pk in ids:

@@ -53,7 +53,6 @@ from governance.access import log_denied
 from governance.errors import DomainError
 from governance.transactions import enqueue_on_commit
 
-STUCK_AFTER = timedelta(minutes=getattr(settings, "CONTENT_WORKFLOW_STUCK_MINUTES", 10))
 MAX_ATTACHMENT_BYTES = getattr(settings, "CONTENT_WORKFLOW_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 MAX_ATTACHMENTS = 5
 # Documents and images only: nothing a browser would run (HTML, SVG, scripts).
@@ -98,6 +97,11 @@ def authorize(locked, *, to, actor):
     return {}
 
 
+def stuck_after():
+    """How long a request may wait for routing before the sweeper sends it again."""
+    return timedelta(seconds=settings.CONTENT_WORKFLOW_STUCK_SECONDS)
+
+
 def apply(locked, *, to, actor, note="", data=None, event_assignee=None, kind=RequestEvent.Kind.TRANSITION, **fields):
     """Write the new state of a locked, authorised request and its timeline event."""
     now = timezone.now()
@@ -105,7 +109,7 @@ def apply(locked, *, to, actor, note="", data=None, event_assignee=None, kind=Re
     locked.status = to
     locked.status_changed_at = now
     if to in ROUTABLE:
-        locked.next_sweep_at = now + STUCK_AFTER
+        locked.next_sweep_at = now + stuck_after()
         if from_status not in ROUTABLE:
             locked.sweep_attempts = 0  # the sweeper counts attempts per wait for routing
     for name, value in fields.items():

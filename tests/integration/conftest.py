@@ -38,54 +38,69 @@ def _database_url_for(name):
     return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{name}"
 
 
+def start_celery(*args, **env):
+    """Start `celery -A governance <args>` on the test database, with `env` added."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for(connection.settings_dict["NAME"]),
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        **env,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "governance", *args, "--loglevel", "INFO"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def start_worker(app, name, **env):
+    """A solo-pool worker (one process: SIGKILL takes the task with it); returned once it
+    answers a ping through `app`'s broker."""
+    node = f"{name}-{os.getpid()}"
+    process = start_celery(
+        "worker",
+        "--pool",
+        "solo",
+        "--hostname",
+        f"{node}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        **env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the Celery worker exited early:\n{process.stdout.read()}")
+        replies = app.control.ping(timeout=1)
+        if any(name.startswith(f"{node}@") for reply in replies for name in reply):
+            return process
+    stop(process)
+    pytest.fail("the Celery worker did not answer a ping within 60 s")
+
+
+def stop(process):
+    """Stop a process started here and print its log (pytest shows it when a test fails)."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        output, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    print(output)
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, django_db_serialized_rollback):
     """Start `celery worker` on the test database; yield once it answers a ping."""
     from governance.celery import app
 
-    env = dict(os.environ)
-    env["DATABASE_URL"] = _database_url_for(connection.settings_dict["NAME"])
-    env["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    worker_name = f"integration-{os.getpid()}@%h"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "governance",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--hostname",
-            worker_name,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_worker(app, "integration")
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"the Celery worker exited early:\n{process.stdout.read()}")
-            if app.control.ping(timeout=1):
-                break
-        else:
-            pytest.fail("the Celery worker did not answer a ping within 60 s")
         yield process
     finally:
-        process.terminate()
-        try:
-            output, _ = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-        print(output)  # shown by pytest when a test fails: the worker's own log
+        stop(process)
