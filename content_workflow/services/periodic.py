@@ -126,7 +126,8 @@ def overdue_flag(*, now=None):
     ).values_list("pk", flat=True)
     for pk in late[:BATCH]:
         with transaction.atomic():
-            if not _claim(pk, "overdue_since", now, status__in=UNFINISHED):
+            # Re-checked in the claim: the request may have been re-dated or sent back since.
+            if not _claim(pk, "overdue_since", now, status__in=UNFINISHED, due_date__lt=today):
                 continue
             request = ExpertInputRequest.objects.select_related("requester", "assignee").get(pk=pk)
             due = date_format(request.due_date, "SHORT_DATE_FORMAT")

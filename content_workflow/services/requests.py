@@ -45,7 +45,15 @@ from content_workflow.services.budgets import (
 )
 from content_workflow.services.deadlines import assignment_deadlines
 from content_workflow.services.notifications import display_name, notify, notify_managers
-from content_workflow.transitions import OPEN_WORK, ROUTABLE, Actor, Status, allowed_actors, check_transition
+from content_workflow.transitions import (
+    OPEN_WORK,
+    ROUTABLE,
+    UNFINISHED,
+    Actor,
+    Status,
+    allowed_actors,
+    check_transition,
+)
 from disciplines.models import Membership
 from disciplines.services import normalise_tags
 from governance.access import log_denied
@@ -107,6 +115,10 @@ def apply(locked, *, to, actor, note="", data=None, event_assignee=None, kind=Re
         locked.next_sweep_at = now + STUCK_AFTER
         if from_status not in ROUTABLE:
             locked.sweep_attempts = 0  # the sweeper counts attempts per wait for routing
+    if to not in UNFINISHED:
+        # Done, or back with the requester as a draft: no longer late. A resubmitted
+        # draft is judged afresh by its (perhaps new) due date.
+        locked.overdue_since = None
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save()
@@ -210,7 +222,10 @@ def request_update(*, request, actor, **fields):
         raise PermissionDenied(_("Only the requester changes a request."))
     if locked.status != Status.DRAFT:
         raise DomainError(_("Only a draft can be changed."), code="not_editable")
+    due_date = locked.due_date
     _set_fields(locked, fields)
+    if locked.due_date != due_date:
+        locked.overdue_since = None  # the overdue flag was about the old date
     _validate(locked, actor)
     locked.save()
     return locked
