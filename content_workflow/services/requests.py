@@ -34,7 +34,7 @@ from content_workflow.permissions import (
     can_share_request,
     deputy_for,
 )
-from content_workflow.routing import request_scope
+from content_workflow.routing import expert_room, request_scope
 from content_workflow.services.budgets import (
     BudgetExceeded,
     month_label,
@@ -105,8 +105,22 @@ def authorize(locked, *, to, actor):
     return {}
 
 
-def apply(locked, *, to, actor, note="", data=None, event_assignee=None, kind=RequestEvent.Kind.TRANSITION, **fields):
-    """Write the new state of a locked, authorised request and its timeline event."""
+def apply(
+    locked,
+    *,
+    to,
+    actor,
+    note="",
+    data=None,
+    event_assignee=None,
+    kind=RequestEvent.Kind.TRANSITION,
+    save=True,
+    **fields,
+):
+    """Write the new state of a locked, authorised request and its timeline event.
+
+    `save=False` writes only the event: for a step the caller follows with another move
+    in the same transaction, which saves the row once (routing's claim)."""
     now = timezone.now()
     from_status = locked.status
     locked.status = to
@@ -121,7 +135,8 @@ def apply(locked, *, to, actor, note="", data=None, event_assignee=None, kind=Re
         locked.overdue_since = None
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.save()
+    if save:
+        locked.save()
     RequestEvent.objects.create(
         request=locked,
         kind=kind,
@@ -432,9 +447,10 @@ def request_deliver(*, request, actor, text, hours_spent, files=()):
 # --- Managers -------------------------------------------------------------------------------
 
 
-def assign(locked, *, expert, actor, reason, note="", extra=None):
+def assign(locked, *, expert, actor, reason, note="", extra=None, response_days=None):
     """Give a locked, authorised request to `expert`, reserving its hours if it holds
-    none yet; tells the new (and any previous) assignee."""
+    none yet; tells the new (and any previous) assignee. `response_days`: the
+    discipline's response target, when the caller has read it already."""
     previous = locked.assignee if locked.status in OPEN_WORK and locked.assignee_id != expert.pk else None
     if locked.reserved_hours <= 0 and not reserve_for_request(locked, actor=actor):
         _shortfall, remaining = reservation_shortfall(locked)
@@ -461,7 +477,7 @@ def assign(locked, *, expert, actor, reason, note="", extra=None):
         assignee=expert,
         accepted_at=None,  # the new expert accepts again
         routing_reason=reason,
-        **assignment_deadlines(locked, now=now),
+        **assignment_deadlines(locked, now=now, days=response_days),
     )
     notify(
         recipient=expert,
@@ -497,8 +513,24 @@ def request_reassign(*, request, actor, expert, note=""):
     TimeAllocationRequest.objects.filter(request=locked, status__in=TimeAllocationRequest.PENDING).update(
         status=TimeAllocationRequest.Status.REASSIGNED, decided_by=actor, decided_at=timezone.now()
     )
-    reason = {"code": "manager_pick", "manager": display_name(actor)}
+    reason = manager_pick(locked, expert, actor)
     return assign(locked, expert=expert, actor=actor, reason=reason, note=note, extra=extra)
+
+
+def manager_pick(locked, expert, actor):
+    """The reason stored when a manager names the expert. Unlike routing, a manager may
+    give someone more than their weekly capacity holds (they know the people); the
+    reason then carries the overbooking, so the page, the API and the timeline say so."""
+    reason = {"code": "manager_pick", "manager": display_name(actor)}
+    load, capacity = expert_room(expert, locked)
+    if capacity is not None and load + locked.estimated_hours > capacity:
+        reason["overbooked"] = {
+            "name": display_name(expert),
+            "load": plain_hours(load),
+            "hours": plain_hours(locked.estimated_hours),
+            "capacity": plain_hours(capacity),
+        }
+    return reason
 
 
 @transaction.atomic

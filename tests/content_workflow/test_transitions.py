@@ -153,7 +153,15 @@ def test_declined_by_everyone_is_unroutable(in_state, team):
     assert services.request_route(request_id=request.pk) == "unroutable"
     request.refresh_from_db()
     assert request.status == Status.UNROUTABLE
-    assert request.routing_reason == {"code": "no_candidates", "experts": 2, "absent": 0, "declined": 2, "busy": 0}
+    assert request.routing_reason == {
+        "code": "no_candidates",
+        "experts": 2,
+        "absent": 0,
+        "declined": 2,
+        "busy": 0,
+        "hours": "2.5",
+        "nearest": [],
+    }
 
 
 def test_unroutable_then_the_manager_picks(in_state, team, budget):
