@@ -281,9 +281,10 @@ def rank_candidates(request, *, today, limit=None):
     Drops the requester, the absent, those who declined this request and those without
     room for its estimate (see the capacity rule above); then preferred first, most
     topics matched, least open load, the user's id. Filtering and ranking happen in ONE
-    query whatever the team size (the load is an aggregate subquery on the (assignee,
-    status) index), so a discipline of 2,000 experts sends back one row. Only when
-    nobody fits, two more queries say why and who came closest.
+    query whatever the team size (the load is one aggregate over a join restricted to
+    open work; absence and declines are EXISTS; topic matches `HasTag`), so a
+    discipline of 2,000 experts sends back one row. Only when nobody fits, two more
+    queries say why and who came closest.
     """
     experts = _experts(request, today)
     wanted = list(dict.fromkeys(request.topic_tags or []))
