@@ -39,12 +39,24 @@ def test_seed_makes_budgets_and_requests_in_several_states(demo_world):
 
 
 def product_loads():
-    """(open load, weekly capacity) of each product expert, as the manager's dashboard shows them."""
-    from content_workflow.manage_queries import team_memberships
-    from disciplines.models import Discipline
+    """(open load, weekly capacity) of each product expert: what the manager's dashboard
+    and team page show as "open of capacity a week"."""
+    from django.db.models import Sum
 
-    product = Discipline.objects.get(slug="product")
-    return [(m.open_load, m.weekly_capacity_hours) for m in team_memberships([product.pk]) if m.function == "expert"]
+    from content_workflow.transitions import OPEN_WORK
+    from disciplines.models import Membership
+
+    experts = Membership.objects.filter(discipline__slug="product", function=Membership.Function.EXPERT)
+    return [
+        (
+            ExpertInputRequest.objects.filter(assignee=m.user_id, status__in=OPEN_WORK).aggregate(
+                hours=Sum("estimated_hours")
+            )["hours"]
+            or 0,
+            m.weekly_capacity_hours,
+        )
+        for m in experts
+    ]
 
 
 def test_the_demo_managers_team_never_reads_more_load_than_capacity(demo_world):
