@@ -59,6 +59,8 @@ DEMO_REQUESTS = [
         "faq",
         "assigned",
     ),
+    # More than anyone's free week: unroutable, naming who comes closest, so the
+    # manager decides (and sees the warning if they give it to someone anyway).
     (
         "Developer conference keynote series",
         "A series of posts around the keynote: needs a lot of the product team's time.",
@@ -67,6 +69,18 @@ DEMO_REQUESTS = [
         40,
         "youtube",
         "video",
+        "routed",
+    ),
+    # Fits Eva's week, but its month has no budget yet: the managers are asked for time,
+    # and approving it routes it within her capacity.
+    (
+        "Release notes for the spring launch",
+        "The API changes of the spring launch, explained for the release announcement.",
+        ["api"],
+        "2",
+        70,
+        "linkedin",
+        "post",
         "routed",
     ),
     (

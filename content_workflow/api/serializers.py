@@ -128,6 +128,11 @@ class ExpertRequestSerializer(serializers.ModelSerializer):
     routing_reason = serializers.CharField(
         source="routing_reason_text", read_only=True, help_text=_("Why routing chose the assignee (or nobody).")
     )
+    capacity_warning = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Set while a manager's pick gives the expert more than their weekly capacity."),
+    )
 
     class Meta:
         model = ExpertInputRequest
@@ -152,6 +157,7 @@ class ExpertRequestSerializer(serializers.ModelSerializer):
             "is_overdue",
             "overdue_since",
             "routing_reason",
+            "capacity_warning",
             "response_due_at",
             "created_at",
             "updated_at",
@@ -441,6 +447,12 @@ class TimeAllocationSerializer(RequestAllocationSerializer):
     requester = person(source="request.requester")
     discipline_name = serializers.CharField(source="discipline.name", read_only=True)
     is_pending = serializers.BooleanField(read_only=True)
+    capacity_warning = serializers.CharField(
+        source="request.capacity_warning",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Set when the expert named with the hours has more work than their weekly capacity."),
+    )
 
     class Meta(RequestAllocationSerializer.Meta):
         fields = [
@@ -454,6 +466,7 @@ class TimeAllocationSerializer(RequestAllocationSerializer):
             "status",
             "status_label",
             "is_pending",
+            "capacity_warning",
             *RequestAllocationSerializer.Meta.fields[2:],
         ]
         read_only_fields = fields

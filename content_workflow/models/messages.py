@@ -12,13 +12,16 @@ TEMPLATES = {
     "out_of_scope": _("The active organisational model does not let the requester ask this discipline."),
     "no_candidates": _(
         "Nobody suitable: %(experts)s expert(s) in the discipline, %(absent)s absent, "
-        "%(declined)s declined, %(busy)s at capacity."
+        "%(declined)s declined, %(busy)s without room in their weekly capacity."
     ),
     "no_budget": _(
         "Experts are available, but the %(month)s budget has %(remaining)s h left for %(hours)s h: "
         "%(shortfall)s h asked of the managers."
     ),
     "manager_pick": _("Chosen by %(manager)s."),
+    "overbooked": _(
+        "Over capacity: %(name)s has %(load)s h open and takes %(hours)s h more, with %(capacity)s h a week."
+    ),
     "escalated": _("Not answered within %(days)s business day(s): escalated to %(names)s."),
     "reminder": _("Reminder sent to %(name)s."),
     "due_tomorrow": _("Due tomorrow: reminder sent to %(name)s."),
@@ -40,16 +43,32 @@ def _listed(value):
 
 
 def routing_match_text(data):
-    """ "matched: pricing, api; open load 2 h of 6 h" (and whether the requester asked for them)."""
+    """ "matched: pricing, api; open load 2 h + 1.5 h of 6 h a week" (and whether the
+    requester asked for them): the load, this request's estimate, and the weekly
+    capacity both must fit in (the rule in `content_workflow.routing`)."""
     parts = []
     if data.get("preferred"):
         parts.append(gettext("preferred by the requester"))
     tags = data.get("tags") or []
     parts.append(gettext("matched: %(tags)s") % {"tags": ", ".join(tags)} if tags else gettext("no topic match"))
-    parts.append(
-        gettext("open load %(load)s h of %(capacity)s h") % {"load": data["load"], "capacity": data["capacity"]}
-    )
+    if "hours" in data:
+        parts.append(gettext("open load %(load)s h + %(hours)s h of %(capacity)s h a week") % data)
+    else:  # written before routing counted the estimate in
+        parts.append(gettext("open load %(load)s h of %(capacity)s h") % data)
     return "; ".join(parts)
+
+
+def nearest_text(data):
+    """Who came closest to having room, so a manager can decide whom to ask anyway."""
+    people = [
+        gettext("%(name)s (%(load)s h open of %(capacity)s h a week)") % person for person in data.get("nearest") or []
+    ]
+    if not people:
+        return ""
+    return gettext("Closest to having room for %(hours)s h: %(people)s.") % {
+        "hours": data.get("hours", "?"),
+        "people": ", ".join(people),
+    }
 
 
 def describe(data):
@@ -68,6 +87,10 @@ def describe(data):
             text = str(TEMPLATES[code]).split("%")[0].strip()
     else:
         return ""
+    if code == "no_candidates" and data.get("nearest"):
+        text += " " + nearest_text(data)
+    if data.get("overbooked"):
+        text += " " + describe({"code": "overbooked", **data["overbooked"]})
     if data.get("deputy_for"):
         text += " " + gettext("(as deputy of %(manager)s)") % {"manager": data["deputy_for"]}
     return text

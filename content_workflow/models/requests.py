@@ -174,6 +174,15 @@ class ExpertInputRequest(models.Model):
     def routing_reason_text(self):
         return describe(self.routing_reason)
 
+    @property
+    def capacity_warning(self):
+        """While a manager's pick beyond the expert's weekly capacity is being worked on:
+        the warning text (None otherwise)."""
+        overbooked = (self.routing_reason or {}).get("overbooked")
+        if not overbooked or self.status not in (Status.ASSIGNED, Status.ACCEPTED):
+            return None
+        return describe({"code": "overbooked", **overbooked})
+
 
 class RequestEvent(models.Model):
     """One line of a request's timeline. Append-only: rows are never changed or deleted,

@@ -27,6 +27,7 @@ from content_workflow.services.requests import (
     authorize,
     enqueue_routing,
     locked_request,
+    manager_pick,
     move,
 )
 from content_workflow.transitions import Status
@@ -252,7 +253,7 @@ def allocation_reassign(*, allocation, actor, expert, reason=""):
         request,
         expert=expert,
         actor=actor,
-        reason={"code": "manager_pick", "manager": display_name(actor)},
+        reason=manager_pick(request, expert, actor),
         note=reason,
         extra=extra,
     )

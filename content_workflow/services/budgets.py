@@ -79,27 +79,28 @@ def ledger_write(*, budget, kind, hours, key, request=None, allocation=None, act
         raise ValueError("ledger hours must be positive (adjustments: not zero)")
     changes, condition = _effect(kind, hours)
     budget_id = getattr(budget, "pk", budget)
+    entry = None
+    # One savepoint for both statements (routing writes here on every request): a
+    # failure of either undoes both.
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    entry = BudgetEntry.objects.create(
-                        budget_id=budget_id,
-                        kind=kind,
-                        hours=hours,
-                        request=request,
-                        allocation=allocation,
-                        actor=actor,
-                        note=note[:500],
-                        idempotency_key=key,
-                    )
-            except IntegrityError:
-                if BudgetEntry.objects.filter(idempotency_key=key).exists():
-                    return None  # written before: a retry or a double click
-                raise
+            entry = BudgetEntry.objects.create(
+                budget_id=budget_id,
+                kind=kind,
+                hours=hours,
+                request=request,
+                allocation=allocation,
+                actor=actor,
+                note=note[:500],
+                idempotency_key=key,
+            )
             if not TimeBudget.objects.filter(pk=budget_id, **condition).update(**changes):
                 raise BudgetExceeded()
     except IntegrityError:
+        if entry is None:  # the entry itself could not be written
+            if BudgetEntry.objects.filter(idempotency_key=key).exists():
+                return None  # written before: a retry or a double click
+            raise
         # Only the check constraint can get here (the condition above should have
         # refused first); the budget stays as it was.
         raise BudgetExceeded() from None

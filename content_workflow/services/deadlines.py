@@ -39,8 +39,9 @@ def response_days(discipline_id):
     return next(iter(target), DEFAULT_RESPONSE_DAYS)
 
 
-def assignment_deadlines(request, *, now):
-    """The fields a (re)assignment sets: when to answer by, when to remind, markers reset."""
+def assignment_deadlines(request, *, now, days=None):
+    """The fields a (re)assignment sets: when to answer by, when to remind, markers reset.
+    `days`: the discipline's response target in business days, if the caller has it."""
     local_now = timezone.localtime(now)
     due = due_moment(request.due_date)
     reminder_at = None
@@ -49,7 +50,9 @@ def assignment_deadlines(request, *, now):
         reminder_at = now + timedelta(seconds=seconds)
     return {
         "assigned_at": now,
-        "response_due_at": add_business_days(local_now, response_days(request.target_discipline_id)),
+        "response_due_at": add_business_days(
+            local_now, response_days(request.target_discipline_id) if days is None else days
+        ),
         "reminder_at": reminder_at,
         "reminded_at": None,
         "reminded_day_before_at": None,

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,8 +35,18 @@ def request_link(request):
         return f"/requests/{request.pk}/"
 
 
+def with_email_choice(users):
+    """`users` (a queryset) with their e-mail choice read along, so `notify` needs no
+    query of its own for them (routing notifies on every request)."""
+    chosen = NotificationPreference.objects.filter(user=OuterRef("pk")).values("email")[:1]
+    return users.annotate(email_choice=Subquery(chosen))
+
+
 def email_choice(user):
-    choice = NotificationPreference.objects.filter(user=user).values_list("email", flat=True).first()
+    if hasattr(user, "email_choice"):  # read along by with_email_choice
+        choice = user.email_choice
+    else:
+        choice = NotificationPreference.objects.filter(user=user).values_list("email", flat=True).first()
     return choice or NotificationPreference.Email.IMMEDIATE
 
 
@@ -55,21 +65,26 @@ def notify(*, recipient, kind, text, request=None, link=None, dedupe_key=None):
         state = Notification.Email.NONE
     if link is None:
         link = request_link(request) if request is not None else ""
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                recipient=recipient,
-                kind=kind,
-                text=str(text)[:500],
-                link=link,
-                request=request,
-                email_state=state,
-                dedupe_key=dedupe_key,
-            )
-    except IntegrityError:
-        if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
-            return None
-        raise
+    fields = {
+        "recipient": recipient,
+        "kind": kind,
+        "text": str(text)[:500],
+        "link": link,
+        "request": request,
+        "email_state": state,
+        "dedupe_key": dedupe_key,
+    }
+    if dedupe_key is None:
+        # Nothing unique to collide with: no savepoint needed (two queries fewer).
+        notification = Notification.objects.create(**fields)
+    else:
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(**fields)
+        except IntegrityError:
+            if Notification.objects.filter(dedupe_key=dedupe_key).exists():
+                return None
+            raise
     if state == Notification.Email.PENDING:
         from content_workflow import tasks
 

@@ -26,8 +26,9 @@ lookups a minute. A sweep that no worker took in time expires instead of piling 
 Why no request is re-queued while it is fine, so T can be short: the sweep travels in
 the same FIFO queue as routing, so when it runs every routing message sent before it
 has been taken by a worker; and a routing run is cut off (its time limit in tasks.py,
-enforced by the prefork pool the Procfile runs) before T passes, so a request still in
-`routing` after T has no live task working on it.
+enforced by the prefork pool the Procfile runs) before T passes, so a request still
+waiting after T has no live task working on it. (Routing claims and decides in one
+transaction, so a run that dies leaves the request in the state it found it.)
 
 Why the bound holds: let t be when the broker is back and a worker runs. The worker
 is connected by t + R (it retries the broker at least every R = 30 s). Every request
@@ -171,7 +172,8 @@ def overdue_flag(*, now=None):
     ).values_list("pk", flat=True)
     for pk in late[:BATCH]:
         with transaction.atomic():
-            if not _claim(pk, "overdue_since", now, status__in=UNFINISHED):
+            # Re-checked in the claim: the request may have been re-dated or sent back since.
+            if not _claim(pk, "overdue_since", now, status__in=UNFINISHED, due_date__lt=today):
                 continue
             request = ExpertInputRequest.objects.select_related("requester", "assignee").get(pk=pk)
             due = date_format(request.due_date, "SHORT_DATE_FORMAT")

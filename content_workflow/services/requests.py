@@ -35,7 +35,7 @@ from content_workflow.permissions import (
     deputy_for,
 )
 from content_workflow.planning import check_due_date
-from content_workflow.routing import request_scope
+from content_workflow.routing import expert_room, request_scope
 from content_workflow.services.budgets import (
     BudgetExceeded,
     month_label,
@@ -46,7 +46,15 @@ from content_workflow.services.budgets import (
 )
 from content_workflow.services.deadlines import assignment_deadlines
 from content_workflow.services.notifications import display_name, notify, notify_managers
-from content_workflow.transitions import OPEN_WORK, ROUTABLE, Actor, Status, allowed_actors, check_transition
+from content_workflow.transitions import (
+    OPEN_WORK,
+    ROUTABLE,
+    UNFINISHED,
+    Actor,
+    Status,
+    allowed_actors,
+    check_transition,
+)
 from disciplines.models import Membership
 from disciplines.services import normalise_tags
 from governance.access import log_denied
@@ -102,8 +110,22 @@ def stuck_after():
     return timedelta(seconds=settings.CONTENT_WORKFLOW_STUCK_SECONDS)
 
 
-def apply(locked, *, to, actor, note="", data=None, event_assignee=None, kind=RequestEvent.Kind.TRANSITION, **fields):
-    """Write the new state of a locked, authorised request and its timeline event."""
+def apply(
+    locked,
+    *,
+    to,
+    actor,
+    note="",
+    data=None,
+    event_assignee=None,
+    kind=RequestEvent.Kind.TRANSITION,
+    save=True,
+    **fields,
+):
+    """Write the new state of a locked, authorised request and its timeline event.
+
+    `save=False` writes only the event: for a step the caller follows with another move
+    in the same transaction, which saves the row once (routing's claim)."""
     now = timezone.now()
     from_status = locked.status
     locked.status = to
@@ -112,9 +134,14 @@ def apply(locked, *, to, actor, note="", data=None, event_assignee=None, kind=Re
         locked.next_sweep_at = now + stuck_after()
         if from_status not in ROUTABLE:
             locked.sweep_attempts = 0  # the sweeper counts attempts per wait for routing
+    if to not in UNFINISHED:
+        # Done, or back with the requester as a draft: no longer late. A resubmitted
+        # draft is judged afresh by its (perhaps new) due date.
+        locked.overdue_since = None
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.save()
+    if save:
+        locked.save()
     RequestEvent.objects.create(
         request=locked,
         kind=kind,
@@ -214,7 +241,10 @@ def request_update(*, request, actor, **fields):
         raise PermissionDenied(_("Only the requester changes a request."))
     if locked.status != Status.DRAFT:
         raise DomainError(_("Only a draft can be changed."), code="not_editable")
+    due_date = locked.due_date
     _set_fields(locked, fields)
+    if locked.due_date != due_date:
+        locked.overdue_since = None  # the overdue flag was about the old date
     _validate(locked, actor)
     locked.save()
     return locked
@@ -421,9 +451,10 @@ def request_deliver(*, request, actor, text, hours_spent, files=()):
 # --- Managers -------------------------------------------------------------------------------
 
 
-def assign(locked, *, expert, actor, reason, note="", extra=None):
+def assign(locked, *, expert, actor, reason, note="", extra=None, response_days=None):
     """Give a locked, authorised request to `expert`, reserving its hours if it holds
-    none yet; tells the new (and any previous) assignee."""
+    none yet; tells the new (and any previous) assignee. `response_days`: the
+    discipline's response target, when the caller has read it already."""
     previous = locked.assignee if locked.status in OPEN_WORK and locked.assignee_id != expert.pk else None
     if locked.reserved_hours <= 0 and not reserve_for_request(locked, actor=actor):
         _shortfall, remaining = reservation_shortfall(locked)
@@ -450,7 +481,7 @@ def assign(locked, *, expert, actor, reason, note="", extra=None):
         assignee=expert,
         accepted_at=None,  # the new expert accepts again
         routing_reason=reason,
-        **assignment_deadlines(locked, now=now),
+        **assignment_deadlines(locked, now=now, days=response_days),
     )
     notify(
         recipient=expert,
@@ -486,8 +517,24 @@ def request_reassign(*, request, actor, expert, note=""):
     TimeAllocationRequest.objects.filter(request=locked, status__in=TimeAllocationRequest.PENDING).update(
         status=TimeAllocationRequest.Status.REASSIGNED, decided_by=actor, decided_at=timezone.now()
     )
-    reason = {"code": "manager_pick", "manager": display_name(actor)}
+    reason = manager_pick(locked, expert, actor)
     return assign(locked, expert=expert, actor=actor, reason=reason, note=note, extra=extra)
+
+
+def manager_pick(locked, expert, actor):
+    """The reason stored when a manager names the expert. Unlike routing, a manager may
+    give someone more than their weekly capacity holds (they know the people); the
+    reason then carries the overbooking, so the page, the API and the timeline say so."""
+    reason = {"code": "manager_pick", "manager": display_name(actor)}
+    load, capacity = expert_room(expert, locked)
+    if capacity is not None and load + locked.estimated_hours > capacity:
+        reason["overbooked"] = {
+            "name": display_name(expert),
+            "load": plain_hours(load),
+            "hours": plain_hours(locked.estimated_hours),
+            "capacity": plain_hours(capacity),
+        }
+    return reason
 
 
 @transaction.atomic

@@ -411,6 +411,9 @@ def allocation_reassign(request, pk):
                     "expert": expert.get_full_name() or expert.get_username(),
                 },
             )
+            warning = allocation.request.capacity_warning
+            if warning:
+                messages.warning(request, warning)
             return redirect("content_workflow:allocation_list")
     return _allocation_page(request, allocation, reassign_form=form)
 

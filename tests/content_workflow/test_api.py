@@ -762,3 +762,27 @@ def test_the_notification_list_is_constant(api_for, team, in_state, django_asser
     assert_constant(
         api_for(team.requester), NOTIFICATIONS, django_assert_num_queries, lambda: in_state(Status.DELIVERED)
     )
+
+
+def _open_work(expert, hours, team, due):
+    return ExpertInputRequest.objects.create(
+        title="Other work",
+        brief="x",
+        requester=team.requester,
+        target_discipline=team.product,
+        estimated_hours=Decimal(hours),
+        due_date=due,
+        status=Status.ACCEPTED,
+        assignee=expert,
+    )
+
+
+def test_a_reassign_beyond_capacity_answers_with_a_warning(api_for, in_state, team, due):
+    request = in_state(Status.ASSIGNED)  # eva, 2.5 h
+    _open_work(team.expert2, 5, team, due)  # erik: 5 of 6 h open
+    response = post(api_for(team.manager), url(REQUESTS, request.pk, "reassign"), {"expert": team.expert2.pk})
+    assert response.status_code == 200, response.content
+    warning = response.json()["capacity_warning"]
+    assert "Over capacity" in warning and "5 h open and takes 2.5 h more, with 6 h a week" in warning
+    back = post(api_for(team.manager), url(REQUESTS, request.pk, "reassign"), {"expert": team.expert.pk})
+    assert back.json()["capacity_warning"] is None

@@ -272,3 +272,73 @@ def test_the_periodic_task_runs_all_deadline_jobs(assigned, clock):
     clock.move_to(at(15, 8))  # past due: no more reminders, the overdue flag instead
     assert tasks.run_deadlines.delay().get() == {"reminded": 0, "escalated": 0, "overdue": 1}
     assert timezone.now() == at(15, 8)
+
+
+# --- The overdue flag goes when the lateness it reported is over ------------------------------
+
+
+def flagged(request, clock):
+    """`request`, flagged overdue by the periodic job (the clock moves past its due date)."""
+    clock.move_to(at(15, 8))
+    assert services.overdue_flag() == 1
+    request = ExpertInputRequest.objects.get(pk=request.pk)
+    assert request.overdue_since is not None
+    return request
+
+
+def test_sent_back_re_dated_and_resubmitted_is_no_longer_overdue(clock, make_request, budget, team):
+    request = services.request_submit(request=make_request(due_date=DUE), actor=team.requester)
+    services.request_route(request_id=request.pk)  # no budget: waits for time
+    request = flagged(request, clock)
+    assert request.status == Status.AWAITING_ALLOCATION
+    allocation = TimeAllocationRequest.objects.get(request=request)
+    services.allocation_reject(allocation=allocation, actor=team.manager, reason="Not this month.")
+    request.refresh_from_db()
+    assert (request.status, request.overdue_since, request.is_overdue) == (Status.DRAFT, None, False)
+
+    new_due = datetime.date(2031, 3, 28)
+    budget(20, month=new_due)
+    services.request_update(request=request, actor=team.requester, due_date=new_due)
+    services.request_submit(request=request, actor=team.requester)
+    services.request_route(request_id=request.pk)
+    assert services.overdue_flag() == 0
+    request.refresh_from_db()
+    assert (request.status, request.overdue_since, request.is_overdue) == (Status.ASSIGNED, None, False)
+
+
+def test_moving_the_due_date_of_a_draft_clears_the_flag(clock, make_request, team):
+    request = make_request(due_date=DUE)
+    ExpertInputRequest.objects.filter(pk=request.pk).update(overdue_since=at(15, 8))
+    services.request_update(request=request, actor=team.requester, title="Same date, new title")
+    assert ExpertInputRequest.objects.get(pk=request.pk).overdue_since is not None  # the date did not move
+    services.request_update(request=request, actor=team.requester, due_date=datetime.date(2031, 3, 21))
+    assert ExpertInputRequest.objects.get(pk=request.pk).overdue_since is None
+
+
+@pytest.mark.parametrize("leave", ["deliver", "cancel"])
+def test_leaving_the_states_that_can_be_late_clears_the_flag(leave, assigned, clock, team):
+    request = flagged(assigned, clock)
+    if leave == "deliver":
+        services.request_accept(request=request, actor=team.expert)
+        services.request_deliver(request=request, actor=team.expert, text="Late, sorry", hours_spent="2")
+    else:
+        services.request_cancel(request=request, actor=team.requester)
+    request.refresh_from_db()
+    assert request.status in (Status.DELIVERED, Status.CANCELLED)
+    assert request.overdue_since is None
+
+
+def test_the_flag_is_not_set_on_a_request_re_dated_after_it_was_found(assigned, clock, team, monkeypatch):
+    """Between finding the late rows and claiming one, the request may have moved on."""
+    from content_workflow.services import periodic
+
+    clock.move_to(at(15, 8))
+    claim = periodic._claim
+
+    def re_dated_meanwhile(pk, marker, now, **conditions):
+        ExpertInputRequest.objects.filter(pk=pk).update(due_date=datetime.date(2031, 3, 28))
+        return claim(pk, marker, now, **conditions)
+
+    monkeypatch.setattr(periodic, "_claim", re_dated_meanwhile)
+    assert services.overdue_flag() == 0
+    assert ExpertInputRequest.objects.get(pk=assigned.pk).overdue_since is None

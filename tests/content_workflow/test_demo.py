@@ -26,6 +26,7 @@ def test_seed_makes_budgets_and_requests_in_several_states(demo_world):
         Status.DELIVERED,
         Status.COMPLETED,
         Status.AWAITING_ALLOCATION,
+        Status.UNROUTABLE,
     }
     assert TimeBudget.objects.count() == 4
     product = TimeBudget.objects.filter(discipline__slug="product").order_by("month").first()
@@ -35,6 +36,43 @@ def test_seed_makes_budgets_and_requests_in_several_states(demo_world):
     by_title = {r.title: r for r in made}
     assert by_title["Pricing FAQ for service replies"].assignee.username == "expert"
     assert by_title["Security white paper: quotes"].assignee.username == "expert2"
+
+
+def product_loads():
+    """(open load, weekly capacity) of each product expert: what the manager's dashboard
+    and team page show as "open of capacity a week"."""
+    from django.db.models import Sum
+
+    from content_workflow.transitions import OPEN_WORK
+    from disciplines.models import Membership
+
+    experts = Membership.objects.filter(discipline__slug="product", function=Membership.Function.EXPERT)
+    return [
+        (
+            ExpertInputRequest.objects.filter(assignee=m.user_id, status__in=OPEN_WORK).aggregate(
+                hours=Sum("estimated_hours")
+            )["hours"]
+            or 0,
+            m.weekly_capacity_hours,
+        )
+        for m in experts
+    ]
+
+
+def test_the_demo_managers_team_never_reads_more_load_than_capacity(demo_world):
+    made = {request.title: request for request in demo.seed(actor=demo_world)}
+    assert all(load <= capacity for load, capacity in product_loads())
+    keynote = ExpertInputRequest.objects.get(pk=made["Developer conference keynote series"].pk)
+    assert keynote.status == Status.UNROUTABLE and "Closest to having room for 30 h" in keynote.routing_reason_text
+
+    # The manager approves the time asked for; routing resumes and stays within capacity.
+    from content_workflow import services
+
+    manager = get_user_model().objects.get(username="manager")
+    allocation = TimeAllocationRequest.objects.get(status="open")
+    services.allocation_approve(allocation=allocation, actor=manager, reason="Launch matters")
+    assert services.request_route(request_id=allocation.request_id) == "assigned"
+    assert all(load <= capacity for load, capacity in product_loads())
 
 
 def test_seed_is_idempotent(demo_world):

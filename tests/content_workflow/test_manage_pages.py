@@ -15,6 +15,7 @@ from django.utils import timezone
 from content_workflow import services
 from content_workflow.models import (
     BudgetEntry,
+    ExpertInputRequest,
     Notification,
     NotificationPreference,
     Status,
@@ -708,3 +709,23 @@ def test_the_pages_render_in_german(client_for, team, parked, budget, due):
         assert '<html lang="de">' in response.text
     team_page = client.get(url("team"), HTTP_ACCEPT_LANGUAGE="de").text
     assert "Heute abwesend" in team_page and "Experten finden" in team_page
+
+
+def test_naming_an_expert_beyond_capacity_warns_the_manager(client_for, team, parked, due):
+    request, allocation = parked()
+    ExpertInputRequest.objects.create(
+        title="Other work",
+        brief="x",
+        requester=team.requester,
+        target_discipline=team.product,
+        estimated_hours=Decimal(5),
+        due_date=due,
+        status=Status.ACCEPTED,
+        assignee=team.expert2,
+    )
+    client = client_for(team.manager)
+    response = client.post(url("allocation_reassign", allocation.pk), {"expert": team.expert2.username}, follow=True)
+    assert response.status_code == 200
+    assert "Over capacity" in response.text and "5 h open and takes 2.5 h more, with 6 h a week" in response.text
+    request.refresh_from_db()
+    assert (request.status, request.assignee) == (Status.ASSIGNED, team.expert2)

@@ -86,7 +86,7 @@ def test_communicator_asks_submits_and_sees_the_assignee_and_why(
     page = text_of(detail)
     assert "Your request is submitted" in page
     assert "Assigned" in page and team.expert.get_full_name() in page
-    assert "matched: pricing, api; open load 0 h of 6 h" in page  # the routing reason
+    assert "matched: pricing, api; open load 0 h + 2.5 h of 6 h a week" in page  # the routing reason
     assert "2.5 h reserved in the" in page
     assert "Cancel request" in page and "Edit" not in page
 

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
@@ -15,6 +16,7 @@ from disciplines.models import Absence, Membership
 from governance.models import ModelType, OrganisationalModel
 
 F = Membership.Function
+User = get_user_model()
 
 
 def ids(disciplines, *slugs):
@@ -135,11 +137,12 @@ def load(expert, hours, team, due):
 
 
 def ranked(request):
-    return [c.user.username for c in rank_candidates(request, today=timezone.localdate()).candidates]
+    names = dict(User.objects.values_list("pk", "username"))
+    return [names[c.user_id] for c in rank_candidates(request, today=timezone.localdate()).candidates]
 
 
 def test_topic_overlap_comes_first(make_request, team, due):
-    load(team.expert, 4, team, due)  # more load, but matches both tags
+    load(team.expert, 3, team, due)  # more load, but matches both tags (and 3 + 2.5 h fit 6 h)
     request = make_request(topic_tags=["pricing", "api"])
     assert ranked(request) == ["eva", "erik"]
 
@@ -175,8 +178,11 @@ def test_absent_declined_and_busy_people_drop_out(make_request, member, team, du
     )
     request = make_request()
     ranking = rank_candidates(request, today=today)
-    assert [c.user for c in ranking.candidates] == [team.expert2]  # away only later
-    assert ranking.counts == {"experts": 3, "absent": 1, "declined": 0, "busy": 1}
+    assert [c.user_id for c in ranking.candidates] == [team.expert2.pk]  # away only later
+    load(team.expert2, 5, team, due)  # now nobody has room: the counts say why
+    ranking = rank_candidates(request, today=today)
+    assert ranking.candidates == []
+    assert ranking.counts == {"experts": 3, "absent": 1, "declined": 0, "busy": 2}
 
 
 def test_the_requester_is_never_their_own_expert(make_request, member, team):
@@ -188,7 +194,7 @@ def test_the_reason_says_why(routed, team, due):
     load(team.expert, 2, team, due)
     request = routed()
     assert request.assignee == team.expert
-    assert request.routing_reason_text == "matched: pricing, api; open load 2 h of 6 h"
+    assert request.routing_reason_text == "matched: pricing, api; open load 2 h + 2.5 h of 6 h a week"
     with translation.override("de"):
         assert request.routing_reason_text  # rendered when read, in the reader's language
 
@@ -221,3 +227,104 @@ def test_submit_routes_after_commit(make_request, team, budget, django_capture_o
     callbacks[0]()  # the commit: the (eager) routing task runs
     request.refresh_from_db()
     assert (request.status, request.assignee) == (Status.ASSIGNED, team.expert)
+
+
+# --- Capacity: the estimate must fit the expert's week --------------------------------------
+
+
+def test_a_request_goes_only_to_someone_it_fits(routed, team, due):
+    load(team.expert, 5, team, due)  # eva matches best, but 5 + 4 h do not fit her 6 h
+    request = routed(estimated_hours=Decimal(4))
+    assert (request.status, request.assignee) == (Status.ASSIGNED, team.expert2)
+    assert request.routing_reason_text == "no topic match; open load 0 h + 4 h of 6 h a week"
+
+
+def test_a_request_that_exactly_fills_the_week_still_fits(routed, team, due):
+    load(team.expert, 2, team, due)
+    load(team.expert2, 3, team, due)
+    request = routed(estimated_hours=Decimal(4))
+    assert (request.status, request.assignee) == (Status.ASSIGNED, team.expert)
+
+
+def test_nobody_with_room_is_unroutable_naming_the_nearest(routed, team, due, member):
+    from content_workflow.services.notifications import display_name
+
+    load(team.expert, 5, team, due)
+    load(team.expert2, Decimal("3.5"), team, due)
+    full = member("product", F.EXPERT, capacity=2, username="full")
+    load(full, 2, team, due)
+    request = routed(estimated_hours=Decimal(4))
+    assert (request.status, request.assignee, request.reserved_hours) == (Status.UNROUTABLE, None, 0)
+    reason = request.routing_reason
+    assert (reason["code"], reason["busy"], reason["hours"]) == ("no_candidates", 3, "4")
+    assert [person["name"] for person in reason["nearest"]] == [
+        display_name(team.expert2),  # 2.5 h free
+        display_name(team.expert),  # 1 h free
+        display_name(full),  # none
+    ]
+    text = request.routing_reason_text
+    assert "3 without room in their weekly capacity" in text
+    assert (
+        f"Closest to having room for 4 h: {display_name(team.expert2)} (3.5 h open of 6 h a week), "
+        f"{display_name(team.expert)} (5 h open of 6 h a week)" in text
+    )
+    with translation.override("de"):
+        german = request.routing_reason_text
+    assert "Wochenkapazität" in german and display_name(team.expert2) in german
+
+
+def test_a_manager_may_overbook_with_a_warning_on_record(routed, team, due):
+    from content_workflow.models.messages import describe
+    from content_workflow.services.notifications import display_name
+
+    load(team.expert, 5, team, due)
+    load(team.expert2, 5, team, due)
+    request = routed(estimated_hours=Decimal(4))
+    assert request.status == Status.UNROUTABLE
+    request = services.request_reassign(request=request, actor=team.manager, expert=team.expert)
+    request = ExpertInputRequest.objects.get(pk=request.pk)
+    assert (request.status, request.assignee) == (Status.ASSIGNED, team.expert)
+    warning = request.capacity_warning
+    assert "Over capacity" in warning and "5 h open and takes 4 h more, with 6 h a week" in warning
+    event = request.events.get(to_status=Status.ASSIGNED)  # on the timeline
+    name = display_name(team.expert)
+    assert event.data["overbooked"] == {"name": name, "load": "5", "hours": "4", "capacity": "6"}
+    assert f"Over capacity: {name} has 5 h open" in describe(event.data)
+
+
+def test_a_manager_pick_within_capacity_carries_no_warning(routed, team):
+    request = routed()
+    request = services.request_reassign(request=request, actor=team.manager, expert=team.expert2)
+    request = ExpertInputRequest.objects.get(pk=request.pk)
+    assert request.capacity_warning is None
+    assert "overbooked" not in request.routing_reason
+
+
+# --- Cost: a bounded number of queries, whatever the size of the discipline ----------------
+
+
+def _route_counting(make_request, team, experts, member):
+    """Route one request in a discipline grown to `experts` experts (some absent, some
+    with open work, all with expertise); return the number of queries it took."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    have = Membership.objects.filter(discipline=team.product, function=F.EXPERT).count()
+    for number in range(have, experts):
+        expert = member("product", F.EXPERT, tags=["security", f"tag{number}"], capacity=6)
+        if number % 5 == 0:
+            Absence.objects.create(user=expert, starts_on=today, ends_on=today)
+    request = make_request()
+    services.request_submit(request=request, actor=team.requester)
+    with CaptureQueriesContext(connection) as queries:
+        assert services.request_route(request_id=request.pk) == "assigned"
+    return len(queries)
+
+
+def test_routing_costs_the_same_few_queries_for_5_and_50_experts(make_request, team, budget, member):
+    budget(40)
+    small = _route_counting(make_request, team, 5, member)
+    large = _route_counting(make_request, team, 50, member)
+    assert small == large
+    assert large <= 15

@@ -1,5 +1,7 @@
 """Every list costs a fixed number of queries, whatever the number of rows."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,11 +22,12 @@ def count_queries(work):
 
 @pytest.fixture
 def many(in_state, team):
-    """add(n) adds n assigned requests (each with budget, events, notifications)."""
+    """add(n) adds n assigned requests (each with budget, events, notifications); 1 h
+    each, so that five fit the two experts' weekly capacity."""
 
     def add(count):
         for i in range(count):
-            in_state(Status.ASSIGNED, title=f"Request {i}")
+            in_state(Status.ASSIGNED, title=f"Request {i}", estimated_hours=Decimal(1))
 
     return add
 

@@ -153,7 +153,15 @@ def test_declined_by_everyone_is_unroutable(in_state, team):
     assert services.request_route(request_id=request.pk) == "unroutable"
     request.refresh_from_db()
     assert request.status == Status.UNROUTABLE
-    assert request.routing_reason == {"code": "no_candidates", "experts": 2, "absent": 0, "declined": 2, "busy": 0}
+    assert request.routing_reason == {
+        "code": "no_candidates",
+        "experts": 2,
+        "absent": 0,
+        "declined": 2,
+        "busy": 0,
+        "hours": "2.5",
+        "nearest": [],
+    }
 
 
 def test_unroutable_then_the_manager_picks(in_state, team, budget):
@@ -189,3 +197,22 @@ def test_a_wrong_actor_is_denied_on_a_legal_move(in_state, team):
         services.request_accept(request=request, actor=team.expert2)
     with pytest.raises(PermissionDenied):
         services.request_cancel(request=request, actor=request.assignee)
+
+
+MOVES = [(current, wanted) for current, targets in TRANSITIONS.items() for wanted in targets]
+
+
+@pytest.mark.parametrize(("current", "wanted"), MOVES)
+def test_every_move_out_of_the_states_that_can_be_late_clears_the_overdue_flag(current, wanted, make_request):
+    """Each move of the table, through the one write path: the flag stays while the
+    request can still be late, and goes when it is done or back with the requester."""
+    from django.utils import timezone
+
+    from content_workflow.services.requests import apply, locked_request
+    from content_workflow.transitions import UNFINISHED
+
+    request = make_request()
+    ExpertInputRequest.objects.filter(pk=request.pk).update(status=current, overdue_since=timezone.now())
+    apply(locked_request(request), to=wanted, actor=None)
+    kept = ExpertInputRequest.objects.get(pk=request.pk).overdue_since is not None
+    assert kept == (wanted in UNFINISHED)

@@ -198,8 +198,9 @@ def test_a_request_submitted_while_the_broker_is_down_is_routed_once_it_is_back(
 def test_a_request_whose_worker_was_killed_mid_routing_is_routed_exactly_once(broker, stack, product):
     stack.beat()
     doomed = stack.worker("doomed")
-    # Hold the budget row, so the worker stops inside routing: the request is `routing`
-    # (committed), the reservation is written but not committed, the message unacked.
+    # Hold the budget row, so the worker stops inside routing: routing claims and decides
+    # in one transaction, so the request still reads `submitted` to everyone else, the
+    # reservation is written but not committed, and the message is unacked.
     db = connection.settings_dict
     blocker = psycopg2.connect(
         dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"] or "localhost", port=db["PORT"]
@@ -211,7 +212,7 @@ def test_a_request_whose_worker_was_killed_mid_routing_is_routed_exactly_once(br
             assert wait_for(lambda: _blocked_by(blocker), timeout=30), (
                 f"the worker did not stop at the budget: the request is {status(request)}"
             )
-        assert status(request) == Status.ROUTING
+        assert status(request) == Status.SUBMITTED
         doomed.kill()  # SIGKILL: no acknowledgement, no clean-up
         doomed.wait(timeout=10)
         killed = time.monotonic()
