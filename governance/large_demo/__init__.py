@@ -46,8 +46,9 @@ class Context:
 
     def __init__(self, password):
         self.rng = random.Random(SEED)
-        self.now = timezone.now()
+        # Midnight, not the current time: the same day gives the same data at any hour.
         self.today = timezone.localdate()
+        self.now = timezone.make_aware(datetime.datetime.combine(self.today, datetime.time()))
         self.password_hash = make_password(password)  # once: hashing 5,000 times would take minutes
         users = get_user_model().objects.filter(username__in=["lead", "communicator", "expert", "expert2", "manager"])
         self.demo = dict(users.values_list("username", "pk"))
