@@ -25,7 +25,8 @@ from django.utils import timezone
 from content_workflow import models as workflow_models
 from content_workflow.permissions import VIEW_REQUEST
 from disciplines import models as discipline_models
-from governance.large_demo.copy import copy_rows, next_id, reset_sequences
+from governance.large_demo import workflow
+from governance.large_demo.copy import copy_rows, indexes_deferred, next_id, reset_sequences
 from governance.large_demo.people import EMAIL_DOMAIN, TAGS, generate_people
 from governance.large_demo.workflow import generate_workflow
 from governance.selectors import active_model
@@ -35,6 +36,15 @@ SEED = 20261130
 DEMO_REQUESTER_SHARE = 0.015  # about 1,500 requests by the demo communicator
 PRODUCT_SHARE = 0.15  # about 15,000 requests for the demo manager's discipline
 SHARES = 1000
+# The tables that get hundreds of thousands of rows: their indexes are built after the load.
+BULK = [
+    workflow_models.ExpertInputRequest,
+    workflow_models.RequestEvent,
+    workflow_models.Notification,
+    workflow_models.BudgetEntry,
+    workflow_models.Contribution,
+    workflow_models.TimeAllocationRequest,
+]
 
 
 class AlreadyGenerated(Exception):
@@ -126,7 +136,9 @@ def generate(*, password, out=sys.stdout):
         ctx = Context(password)
         generate_people(ctx, say)
         ctx.join_demo_accounts()
-        totals = generate_workflow(ctx, say)
+        with indexes_deferred(BULK):
+            totals = generate_workflow(ctx, say)
+        say("indexes rebuilt", totals["requests"])
         _shares(ctx)
         reset_sequences(
             [
@@ -167,7 +179,8 @@ def _shares(ctx):
     model = workflow_models.ExpertInputRequestUserObjectPermission
     permission = Permission.objects.get(codename=VIEW_REQUEST, content_type__app_label="content_workflow")
     last = next_id(workflow_models.ExpertInputRequest) - 1
-    pairs = {(ctx.rng.choice(ctx._communicator_pks), ctx.rng.randint(last - 99_999, last)) for _ in range(SHARES)}
+    first_request = last - workflow.REQUESTS + 1
+    pairs = {(ctx.rng.choice(ctx._communicator_pks), ctx.rng.randint(first_request, last)) for _ in range(SHARES)}
     first = next_id(model)
     copy_rows(
         model,

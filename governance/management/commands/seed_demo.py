@@ -62,7 +62,7 @@ class Command(BaseCommand):
     def _large(self):
         from governance import large_demo
 
-        self.stdout.write("Generating the large set (100,000 requests):")
+        self.stdout.write(f"Generating the large set ({large_demo.workflow.REQUESTS:,} requests):")
         try:
             totals = large_demo.generate(password=settings.DEMO_PASSWORD, out=self.stdout)
         except large_demo.AlreadyGenerated as exc:
