@@ -33,11 +33,11 @@ def sample(port, path, cookie=None, *, max_samples, min_samples, budget):
     """Time `path` until `max_samples`, or `budget` seconds once `min_samples` are in.
 
     The first response warms caches and is not counted, unless it alone took longer than
-    the budget (then every sample is precious and it counts).
+    the budget: then it counts, and a page that slow gets `min_samples` samples only.
     """
+    started = time.monotonic()
     status, elapsed, queries, size = fetch(port, path, cookie)
     times = [elapsed] if elapsed > budget else []
-    started = time.monotonic()
     while len(times) < max_samples and (len(times) < min_samples or time.monotonic() - started < budget):
         status, elapsed, queries, size = fetch(port, path, cookie)
         times.append(elapsed)

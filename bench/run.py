@@ -43,11 +43,11 @@ def parse():
     parser.add_argument("--quick", action="store_true", help="small set, 2 samples per URL, no locust, no worker")
     parser.add_argument("--sets", default="small,large", help="which sets to run (default: small,large)")
     parser.add_argument("--samples", type=int, default=10, help="at most this many timed samples per URL")
-    parser.add_argument("--min-samples", type=int, default=2, help="at least this many, however slow")
-    parser.add_argument("--budget", type=float, default=1.0, help="seconds per URL once min-samples are in")
+    parser.add_argument("--min-samples", type=int, default=1, help="at least this many, however slow")
+    parser.add_argument("--budget", type=float, default=0.5, help="seconds per URL once min-samples are in")
     parser.add_argument("--bare-samples", type=int, default=100, help="samples of the bare view")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
-    parser.add_argument("--routings", type=int, default=100, help="requests routed per routing measurement")
+    parser.add_argument("--routings", type=int, default=50, help="requests routed per routing measurement")
     parser.add_argument("--no-locust", action="store_true")
     parser.add_argument("--no-routing", action="store_true")
     parser.add_argument("--no-worker", action="store_true", help="skip routing through a Celery worker")
@@ -135,6 +135,8 @@ def ensure_set(args, name):
     database = f"{args.db_prefix}_{name}"
     state = database_has(args, database, READY[name])
     if state:
+        # Built before: bring its schema up to this checkout's migrations (a no-op if current).
+        manage(args, database, "migrate", "--noinput", "-v0")
         return database, None
     started = time.monotonic()
     if state is None:
