@@ -22,8 +22,8 @@ from django.test import Client  # noqa: E402
 
 PAGES = [
     ("manager-request-list", "manager", "/requests/?show=all"),
-    ("manager-request-search", "manager", "/requests/?show=all&q=pricing"),
-    ("manager-api-request-search", "manager", "/api/v1/requests/?search=pricing"),
+    ("manager-request-search", "manager", "/requests/?show=all&q=security"),
+    ("manager-api-request-search", "manager", "/api/v1/requests/?search=security"),
     ("manager-api-requests", "manager", "/api/v1/requests/"),
     ("lead-team", "lead", "/team/"),
 ]

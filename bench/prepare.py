@@ -26,7 +26,7 @@ ROLES = {
     "manager": "manager",
     "executive": "executive",
 }
-SEARCH = "pricing"
+SEARCH = "security"
 API_LISTS = [
     "disciplines",
     "application-areas",
