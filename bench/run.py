@@ -569,6 +569,20 @@ def main():
     print(text)
     if args.out:
         Path(args.out).write_text(text)
+    broken = [
+        f"{name}: {role} {row['path']} answered {row['status']}"
+        for name, result in results.items()
+        for (role, _key), row in result["pages"]["rows"].items()
+        if row["status"] >= 500
+    ]
+    broken += [
+        f"{name}: {what} failed: {result[what]['error']}"
+        for name, result in results.items()
+        for what in ("routing", "locust")
+        if "error" in (result.get(what) or {})
+    ]
+    if broken:
+        raise SystemExit("The bench found errors:\n" + "\n".join(broken))
 
 
 if __name__ == "__main__":
