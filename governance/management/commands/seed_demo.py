@@ -23,8 +23,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even with DEBUG off (demo passwords would then exist on that system).",
         )
+        parser.add_argument(
+            "--scale",
+            choices=["small", "large"],
+            default="small",
+            help="small: the demo accounts and a handful of requests (the default). large: on top of that, "
+            "a large company's history for the benchmarks (PostgreSQL only, about a minute).",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, scale="small", **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates accounts with a known password and refuses to run with DEBUG off. "
@@ -49,3 +56,20 @@ class Command(BaseCommand):
         for username, first_name, last_name, role in DEMO_ACCOUNTS:
             label = role.label if role else "administrator"
             self.stdout.write(f"  {username:<13} {first_name} {last_name}, {label}")
+        if scale == "large":
+            self._large()
+
+    def _large(self):
+        from governance import large_demo
+
+        self.stdout.write(f"Generating the large set ({large_demo.workflow.REQUESTS:,} requests):")
+        try:
+            totals = large_demo.generate(password=settings.DEMO_PASSWORD, out=self.stdout)
+        except large_demo.AlreadyGenerated as exc:
+            raise CommandError(
+                f"The large set is already in this database ({exc.args[0]:,} generated users); nothing changed. "
+                "To generate it afresh, drop and re-create the database first."
+            ) from None
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(self.style.SUCCESS(f"Large set ready: {totals['requests']:,} requests."))

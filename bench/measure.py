@@ -1,0 +1,51 @@
+"""HTTP timing against a running server: samples per URL, percentiles, the query header."""
+
+import http.client
+import math
+import time
+
+QUERY_HEADER = "X-Bench-Queries"
+
+
+def percentile(values, fraction):
+    """Nearest-rank percentile (of few samples: the larger neighbour, never interpolated)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def fetch(port, path, cookie=None):
+    """One GET on a fresh connection (gunicorn's sync workers close it anyway)."""
+    headers = {"Connection": "close", "Accept-Language": "en"}
+    if cookie:
+        headers["Cookie"] = cookie
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
+    started = time.perf_counter()
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    body = response.read()
+    elapsed = time.perf_counter() - started
+    conn.close()
+    queries = response.getheader(QUERY_HEADER)
+    return response.status, elapsed, int(queries) if queries is not None else None, len(body)
+
+
+def sample(port, path, cookie=None, *, max_samples, min_samples, budget):
+    """Time `path` until `max_samples`, or `budget` seconds once `min_samples` are in.
+
+    The first response warms caches and is not counted, unless it alone took longer than
+    the budget: then it counts, and a page that slow gets `min_samples` samples only.
+    """
+    started = time.monotonic()
+    status, elapsed, queries, size = fetch(port, path, cookie)
+    times = [elapsed] if elapsed > budget else []
+    while len(times) < max_samples and (len(times) < min_samples or time.monotonic() - started < budget):
+        status, elapsed, queries, size = fetch(port, path, cookie)
+        times.append(elapsed)
+    return {
+        "status": status,
+        "queries": queries,
+        "bytes": size,
+        "samples": len(times),
+        "p50": percentile(times, 0.5),
+        "p95": percentile(times, 0.95),
+    }

@@ -1,0 +1,69 @@
+"""`seed_demo --scale large`, shrunk: the generated history must obey the same rules as
+one the services wrote (ledger sums, reservations, timelines), and a second run must
+change nothing."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db.models import Sum
+
+from content_workflow.demo import DEMO_REQUESTS
+from content_workflow.models import BudgetEntry, ExpertInputRequest, Notification, RequestEvent, TimeBudget
+from governance import large_demo
+from governance.large_demo import people, workflow
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def small_scale(monkeypatch, settings):
+    settings.DEBUG = True
+    monkeypatch.setattr(people, "USERS", 300)
+    monkeypatch.setattr(people, "COUNTS", {"expert": 120, "manager": 48, "lead": 2, "executive": 2})
+    monkeypatch.setattr(workflow, "REQUESTS", 2000)
+    monkeypatch.setattr(workflow, "BATCH", 500)
+    monkeypatch.setattr(large_demo, "SHARES", 20)
+
+
+def _generated_users():
+    return get_user_model().objects.filter(email__endswith="@" + people.EMAIL_DOMAIN).count()
+
+
+def test_large_set_is_consistent_and_generated_once(db, small_scale):
+    call_command("seed_demo", "--scale", "large")
+
+    assert _generated_users() == 300
+    generated = ExpertInputRequest.objects.exclude(title__in=[row[0] for row in DEMO_REQUESTS])
+    assert generated.count() == 2000
+    statuses = set(generated.values_list("status", flat=True))
+    assert {"draft", "assigned", "accepted", "delivered", "completed", "cancelled"} <= statuses
+
+    # Every budget's counters are its ledger's sums, as ledger_write keeps them.
+    for budget in TimeBudget.objects.all():
+        sums = {
+            row["kind"]: row["total"]
+            for row in BudgetEntry.objects.filter(budget=budget).values("kind").annotate(total=Sum("hours"))
+        }
+        zero = Decimal(0)
+        assert budget.approved_hours == sums.get("approve", zero) + sums.get("adjust", zero)
+        assert budget.reserved_hours == (
+            sums.get("reserve", zero) - sums.get("release", zero) - sums.get("consume", zero)
+        )
+        assert budget.used_hours == sums.get("consume", zero)
+        assert budget.overrun_hours == sums.get("overrun", zero)
+        held = ExpertInputRequest.objects.filter(reservation_budget=budget).aggregate(total=Sum("reserved_hours"))
+        assert budget.reserved_hours == (held["total"] or zero)
+
+    # Each timeline starts as a draft and ends in the request's status.
+    for request in generated.order_by("?")[:200]:
+        events = list(RequestEvent.objects.filter(request=request).order_by("created_at", "pk"))
+        assert events[0].to_status == "draft"
+        assert events[-1].to_status == request.status
+    assert Notification.objects.filter(request__in=generated).exists()
+
+    before = (_generated_users(), ExpertInputRequest.objects.count(), BudgetEntry.objects.count())
+    with pytest.raises(CommandError, match="already in this database"):
+        call_command("seed_demo", "--scale", "large")
+    assert (_generated_users(), ExpertInputRequest.objects.count(), BudgetEntry.objects.count()) == before
