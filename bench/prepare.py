@@ -15,41 +15,10 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 
+from bench.urls import ROLES, urls_for  # noqa: E402
 from content_workflow.models import ExpertInputRequest  # noqa: E402
 from disciplines.models import Discipline  # noqa: E402
 from governance.selectors import active_model  # noqa: E402
-
-ROLES = {
-    "lead": "governance_lead",
-    "communicator": "communicator",
-    "expert": "expert",
-    "manager": "manager",
-    "executive": "executive",
-}
-SEARCH = "security"
-API_LISTS = [
-    "disciplines",
-    "application-areas",
-    "memberships",
-    "expertise",
-    "absences",
-    "org-models",
-    "hubs",
-    "spokes",
-    "activities",
-    "responsibilities",
-    "job-profiles",
-    "competencies",
-    "required-levels",
-    "role-assignments",
-    "assessments",
-    "requests",
-    f"requests/?search={SEARCH}",
-    "requests/?status=assigned",
-    "budgets",
-    "allocations",
-    "notifications",
-]
 
 
 def session_for(user):
@@ -75,35 +44,6 @@ def visible_request(user):
     return first or requests.values_list("pk", flat=True).first()
 
 
-def urls_for(username, role, request_id, model_id, discipline):
-    pages = [
-        f"/dashboard/{role}/",
-        "/requests/",
-        "/requests/?show=all",
-        "/requests/?status=assigned",
-        f"/requests/?q={SEARCH}",
-        f"/requests/?show=all&q={SEARCH}",
-        "/requests/new/",
-        f"/requests/{request_id}/",
-        "/work/",
-        "/work/contributions/",
-        "/budgets/",
-        "/allocations/",
-        "/team/",
-        "/inbox/",
-        "/models/",
-        f"/models/{model_id}/",
-        f"/models/{model_id}/diagram.svg",
-        "/profiles/",
-        "/profiles/staffing/",
-        "/profiles/assignments/",
-        "/catalogue/",
-        "/catalogue/people/",
-        f"/catalogue/{discipline}/",
-    ]
-    return pages + [f"/api/v1/{name}" + ("" if "?" in name else "/") for name in API_LISTS]
-
-
 def main():
     users = {u.username: u for u in get_user_model().objects.filter(username__in=ROLES)}
     model = active_model()
@@ -113,7 +53,9 @@ def main():
         user = users[username]
         out["roles"][username] = {
             "session": session_for(user),
-            "urls": urls_for(username, role, visible_request(user), model.pk if model else 0, discipline),
+            "urls": urls_for(
+                role, request_id=visible_request(user), model_id=model.pk if model else 0, discipline=discipline
+            ),
         }
     print(json.dumps(out))
 

@@ -99,6 +99,11 @@ try:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Django understands: {exc}") from None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: our queries are short OLTP reads, and on large tables the planner's cost
+    # estimate crossed the JIT threshold, so each list spent ~2 s compiling a plan that
+    # then ran in a fraction of that (bench/plans/before/).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ---------------------------------------------------------------------

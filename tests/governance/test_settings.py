@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -79,3 +81,13 @@ def test_smtp_still_gets_its_options():
     result = manage("shell", "-c", show, **production(EMAIL_HOST="smtp.example.com", EMAIL_PORT="2525"))
     assert result.returncode == 0, result.stderr
     assert "'host'" in result.stdout and "'port'" in result.stdout
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_run_without_jit(db):
+    """JIT compiled each large list's plan for ~2 s before running it for far less."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
