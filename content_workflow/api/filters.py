@@ -36,10 +36,14 @@ class MonthFilter(django_filters.DateFilter):
         return super().filter(queryset, value.replace(day=1) if value else value)
 
 
+# A choice filter on a column of the row itself never needs DISTINCT (django-filter
+# adds it by default, and it made every filtered count sort the whole result).
+
+
 class ExpertRequestFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     target_discipline = django_filters.ModelChoiceFilter(queryset=Discipline.objects.all())
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("Past its due date and not delivered (true) or the others (false)")
     )
@@ -75,7 +79,7 @@ class TimeBudgetFilter(django_filters.FilterSet):
 
 
 class TimeAllocationFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=TimeAllocationRequest.Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=TimeAllocationRequest.Status.choices, distinct=False)
     discipline = django_filters.ModelChoiceFilter(queryset=Discipline.objects.all())
     month = MonthFilter()
     request = django_filters.NumberFilter(field_name="request_id", label=_("Request id"))
@@ -92,7 +96,7 @@ class TimeAllocationFilter(django_filters.FilterSet):
 
 class NotificationFilter(django_filters.FilterSet):
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("Not read yet"))
-    kind = django_filters.MultipleChoiceFilter(choices=Notification.Kind.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=Notification.Kind.choices, distinct=False)
 
     class Meta:
         model = Notification
