@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from governance.views import dashboards
 
 admin.site.site_header = "Social media governance"
+handler404 = "governance.views.errors.page_not_found"
 
 urlpatterns = [
     path("", dashboards.home, name="home"),

@@ -19,4 +19,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     if isinstance(exc, DomainError):
         return Response(exc.as_data(), status=exc.http_status)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == 400 and isinstance(response.data, list):
+        # ValidationError("message") answers a bare list; the schema promises an object naming fields.
+        response.data = {"non_field_errors": response.data}
+    return response
