@@ -290,7 +290,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "governance.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "governance.api.exceptions.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "governance.api.parsers.JSONParser",

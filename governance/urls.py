@@ -7,8 +7,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from governance.views import dashboards
 
 admin.site.site_header = "Social media governance"
-# Bodies over the size limit and other requests Django refuses answer JSON under /api/.
+# Bodies over the size limit and other requests Django refuses answer JSON under /api/,
+# and so does an /api/ path that matches no route.
 handler400 = "governance.api.exceptions.bad_request"
+handler404 = "governance.views.errors.page_not_found"
 
 urlpatterns = [
     path("", dashboards.home, name="home"),

@@ -28,6 +28,9 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if isinstance(exc, exceptions.ParseError) and response is not None:
         response.data = {"detail": response.data["detail"], "code": exc.default_code}
+    if response is not None and response.status_code == 400 and isinstance(response.data, list):
+        # ValidationError("message") answers a bare list; the schema promises an object naming fields.
+        response.data = {"non_field_errors": response.data}
     return response
 
 

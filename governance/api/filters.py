@@ -12,8 +12,8 @@ from governance.models import Activity, Hub, ModelType, OrganisationalModel, Res
 
 
 class OrganisationalModelFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=OrganisationalModel.Status.choices)
-    type = django_filters.MultipleChoiceFilter(choices=ModelType.choices)
+    status = django_filters.MultipleChoiceFilter(choices=OrganisationalModel.Status.choices, distinct=False)
+    type = django_filters.MultipleChoiceFilter(choices=ModelType.choices, distinct=False)
 
     class Meta:
         model = OrganisationalModel
@@ -43,7 +43,7 @@ class ResponsibilityFilter(django_filters.FilterSet):
     model = django_filters.NumberFilter(field_name="model_id", label="Organisational model id")
     activity = django_filters.ModelChoiceFilter(queryset=Activity.objects.all())
     discipline = django_filters.ModelChoiceFilter(queryset=Discipline.objects.all())
-    role = django_filters.MultipleChoiceFilter(choices=Responsibility.Role.choices)
+    role = django_filters.MultipleChoiceFilter(choices=Responsibility.Role.choices, distinct=False)
 
     class Meta:
         model = Responsibility

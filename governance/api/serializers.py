@@ -64,7 +64,8 @@ class PublishRefusedSerializer(ErrorSerializer):
 
 
 class CellConflictSerializer(ErrorSerializer):
-    current_role = serializers.CharField(help_text=_("The cell's role now (empty: no role)."))
+    # Only a cell_conflict knows the cell's role; other 409s here (not_draft, conflict) carry none.
+    current_role = serializers.CharField(required=False, help_text=_("The cell's role now (empty: no role)."))
 
 
 # --- Units ---------------------------------------------------------------------------------

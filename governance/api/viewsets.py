@@ -311,7 +311,10 @@ CELL_ERRORS = {
     **ERRORS,
     409: OpenApiResponse(
         s.CellConflictSerializer,
-        description="The cell changed since `seen` (cell_conflict, with the current role), or the model is published.",
+        description=(
+            "The cell changed since `seen` (cell_conflict, with `current_role`), or the model is published "
+            "(not_draft, without `current_role`)."
+        ),
     ),
 }
 
