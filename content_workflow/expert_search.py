@@ -6,6 +6,7 @@ fields are text (a username or e-mail) with suggestions, never a select of all o
 from django.db.models import Q
 
 from disciplines.models import Membership
+from governance.suggestions import person_matches
 
 
 def askable_experts(disciplines, *, exclude_user=None):
@@ -23,14 +24,9 @@ def expert_search(disciplines, *, query="", exclude_user=None):
     """Experts of `disciplines` whose name, username or e-mail matches every word of
     `query`, by name, for the suggestions of a person search field."""
     queryset = askable_experts(disciplines, exclude_user=exclude_user).select_related("user", "discipline")
-    for word in query.split()[:5]:
-        queryset = queryset.filter(
-            Q(user__first_name__icontains=word)
-            | Q(user__last_name__icontains=word)
-            | Q(user__username__icontains=word)
-            | Q(user__email__istartswith=word)
-        )
-    return queryset.order_by("user__last_name", "user__first_name", "user_id", "discipline__position")
+    return person_matches(queryset, query, user_path="user__").order_by(
+        "user__last_name", "user__first_name", "user_id", "discipline__position"
+    )
 
 
 def find_expert(discipline, value, *, exclude_user=None):

@@ -5,10 +5,25 @@ so a field never needs a select of everyone. A bad page number is page 1, and on
 cannot page past MAX_PAGES: enough to scroll, not to crawl the company's directory.
 """
 
+from django.db.models import Q
 from django.http import JsonResponse
 
 PER_PAGE = 20
 MAX_PAGES = 10
+MAX_WORDS = 5
+
+
+def person_matches(queryset, query, *, user_path=""):
+    """`queryset` narrowed to people whose name, username or e-mail matches every word
+    of `query`; `user_path` leads from its rows to the user ("user__" on memberships)."""
+    for word in query.split()[:MAX_WORDS]:
+        queryset = queryset.filter(
+            Q(**{f"{user_path}first_name__icontains": word})
+            | Q(**{f"{user_path}last_name__icontains": word})
+            | Q(**{f"{user_path}username__icontains": word})
+            | Q(**{f"{user_path}email__istartswith": word})
+        )
+    return queryset
 
 
 def suggestions(request, queryset, *, value, label):

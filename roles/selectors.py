@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import ModelType
 from governance.selectors import active_model, model_units
+from governance.suggestions import person_matches
 from roles.models import (
     Assessment,
     Competency,
@@ -75,14 +76,7 @@ def assignment_rows(viewer, *, current=False, q=None, profile=None, unit=None):
 
 def people_matching(query):
     """Active people whose name, username or e-mail matches every word of `query`, by name."""
-    people = get_user_model().objects.filter(is_active=True)
-    for word in query.split()[:5]:
-        people = people.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(username__icontains=word)
-            | Q(email__istartswith=word)
-        )
+    people = person_matches(get_user_model().objects.filter(is_active=True), query)
     return people.order_by("last_name", "first_name", "username", "pk")
 
 

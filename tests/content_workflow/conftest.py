@@ -116,6 +116,25 @@ def make_request(team, due):
 
 
 @pytest.fixture
+def open_work(team, due):
+    """Give an expert open (accepted) work of some hours, for capacity and load tests."""
+
+    def give(expert, hours):
+        return ExpertInputRequest.objects.create(
+            title="Other work",
+            brief="x",
+            requester=team.requester,
+            target_discipline=team.product,
+            estimated_hours=Decimal(hours),
+            due_date=due,
+            status=Status.ACCEPTED,
+            assignee=expert,
+        )
+
+    return give
+
+
+@pytest.fixture
 def routed(make_request, team, budget):
     """A request submitted and routed (synchronously) to the best expert."""
 

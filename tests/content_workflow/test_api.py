@@ -764,22 +764,9 @@ def test_the_notification_list_is_constant(api_for, team, in_state, django_asser
     )
 
 
-def _open_work(expert, hours, team, due):
-    return ExpertInputRequest.objects.create(
-        title="Other work",
-        brief="x",
-        requester=team.requester,
-        target_discipline=team.product,
-        estimated_hours=Decimal(hours),
-        due_date=due,
-        status=Status.ACCEPTED,
-        assignee=expert,
-    )
-
-
-def test_a_reassign_beyond_capacity_answers_with_a_warning(api_for, in_state, team, due):
+def test_a_reassign_beyond_capacity_answers_with_a_warning(api_for, in_state, team, due, open_work):
     request = in_state(Status.ASSIGNED)  # eva, 2.5 h
-    _open_work(team.expert2, 5, team, due)  # erik: 5 of 6 h open
+    open_work(team.expert2, 5)  # erik: 5 of 6 h open
     response = post(api_for(team.manager), url(REQUESTS, request.pk, "reassign"), {"expert": team.expert2.pk})
     assert response.status_code == 200, response.content
     warning = response.json()["capacity_warning"]

@@ -15,7 +15,6 @@ from django.utils import timezone
 from content_workflow import services
 from content_workflow.models import (
     BudgetEntry,
-    ExpertInputRequest,
     Notification,
     NotificationPreference,
     Status,
@@ -711,18 +710,9 @@ def test_the_pages_render_in_german(client_for, team, parked, budget, due):
     assert "Heute abwesend" in team_page and "Experten finden" in team_page
 
 
-def test_naming_an_expert_beyond_capacity_warns_the_manager(client_for, team, parked, due):
+def test_naming_an_expert_beyond_capacity_warns_the_manager(client_for, team, parked, open_work):
     request, allocation = parked()
-    ExpertInputRequest.objects.create(
-        title="Other work",
-        brief="x",
-        requester=team.requester,
-        target_discipline=team.product,
-        estimated_hours=Decimal(5),
-        due_date=due,
-        status=Status.ACCEPTED,
-        assignee=team.expert2,
-    )
+    open_work(team.expert2, 5)
     client = client_for(team.manager)
     response = client.post(url("allocation_reassign", allocation.pk), {"expert": team.expert2.username}, follow=True)
     assert response.status_code == 200

@@ -122,34 +122,20 @@ def test_a_model_change_after_submitting_makes_the_request_unroutable(in_state, 
 # --- Candidates and scoring -------------------------------------------------------------------
 
 
-def load(expert, hours, team, due):
-    """Give `expert` open work of `hours`."""
-    return ExpertInputRequest.objects.create(
-        title="Other work",
-        brief="x",
-        requester=team.requester,
-        target_discipline=team.product,
-        estimated_hours=Decimal(hours),
-        due_date=due,
-        status=Status.ACCEPTED,
-        assignee=expert,
-    )
-
-
 def ranked(request):
     names = dict(User.objects.values_list("pk", "username"))
     return [names[c.user_id] for c in rank_candidates(request, today=timezone.localdate()).candidates]
 
 
-def test_topic_overlap_comes_first(make_request, team, due):
-    load(team.expert, 3, team, due)  # more load, but matches both tags (and 3 + 2.5 h fit 6 h)
+def test_topic_overlap_comes_first(make_request, team, due, open_work):
+    open_work(team.expert, 3)  # more load, but matches both tags (and 3 + 2.5 h fit 6 h)
     request = make_request(topic_tags=["pricing", "api"])
     assert ranked(request) == ["eva", "erik"]
 
 
-def test_then_the_lowest_open_load(make_request, member, team, due):
+def test_then_the_lowest_open_load(make_request, member, team, due, open_work):
     twin = member("product", F.EXPERT, tags=["pricing", "api"], capacity=6, username="zoe")
-    load(team.expert, 2, team, due)
+    open_work(team.expert, 2)
     request = make_request(topic_tags=["pricing"])
     assert ranked(request) == ["zoe", "eva", "erik"]
     assert twin.pk > team.expert.pk
@@ -168,18 +154,18 @@ def test_the_preferred_expert_comes_first_when_suitable(make_request, team):
     assert ranked(request) == ["erik", "eva"]
 
 
-def test_absent_declined_and_busy_people_drop_out(make_request, member, team, due):
+def test_absent_declined_and_busy_people_drop_out(make_request, member, team, due, open_work):
     today = timezone.localdate()
     Absence.objects.create(user=team.expert, starts_on=today - datetime.timedelta(days=1), ends_on=today)
     busy = member("product", F.EXPERT, tags=["pricing"], capacity=2, username="busy")
-    load(busy, 2, team, due)
+    open_work(busy, 2)
     Absence.objects.create(
         user=team.expert2, starts_on=today + datetime.timedelta(days=1), ends_on=today + datetime.timedelta(days=3)
     )
     request = make_request()
     ranking = rank_candidates(request, today=today)
     assert [c.user_id for c in ranking.candidates] == [team.expert2.pk]  # away only later
-    load(team.expert2, 5, team, due)  # now nobody has room: the counts say why
+    open_work(team.expert2, 5)  # now nobody has room: the counts say why
     ranking = rank_candidates(request, today=today)
     assert ranking.candidates == []
     assert ranking.counts == {"experts": 3, "absent": 1, "declined": 0, "busy": 2}
@@ -190,8 +176,8 @@ def test_the_requester_is_never_their_own_expert(make_request, member, team):
     assert "requester" not in ranked(make_request())
 
 
-def test_the_reason_says_why(routed, team, due):
-    load(team.expert, 2, team, due)
+def test_the_reason_says_why(routed, team, due, open_work):
+    open_work(team.expert, 2)
     request = routed()
     assert request.assignee == team.expert
     assert request.routing_reason_text == "matched: pricing, api; open load 2 h + 2.5 h of 6 h a week"
@@ -232,27 +218,27 @@ def test_submit_routes_after_commit(make_request, team, budget, django_capture_o
 # --- Capacity: the estimate must fit the expert's week --------------------------------------
 
 
-def test_a_request_goes_only_to_someone_it_fits(routed, team, due):
-    load(team.expert, 5, team, due)  # eva matches best, but 5 + 4 h do not fit her 6 h
+def test_a_request_goes_only_to_someone_it_fits(routed, team, due, open_work):
+    open_work(team.expert, 5)  # eva matches best, but 5 + 4 h do not fit her 6 h
     request = routed(estimated_hours=Decimal(4))
     assert (request.status, request.assignee) == (Status.ASSIGNED, team.expert2)
     assert request.routing_reason_text == "no topic match; open load 0 h + 4 h of 6 h a week"
 
 
-def test_a_request_that_exactly_fills_the_week_still_fits(routed, team, due):
-    load(team.expert, 2, team, due)
-    load(team.expert2, 3, team, due)
+def test_a_request_that_exactly_fills_the_week_still_fits(routed, team, due, open_work):
+    open_work(team.expert, 2)
+    open_work(team.expert2, 3)
     request = routed(estimated_hours=Decimal(4))
     assert (request.status, request.assignee) == (Status.ASSIGNED, team.expert)
 
 
-def test_nobody_with_room_is_unroutable_naming_the_nearest(routed, team, due, member):
+def test_nobody_with_room_is_unroutable_naming_the_nearest(routed, team, due, member, open_work):
     from content_workflow.services.notifications import display_name
 
-    load(team.expert, 5, team, due)
-    load(team.expert2, Decimal("3.5"), team, due)
+    open_work(team.expert, 5)
+    open_work(team.expert2, Decimal("3.5"))
     full = member("product", F.EXPERT, capacity=2, username="full")
-    load(full, 2, team, due)
+    open_work(full, 2)
     request = routed(estimated_hours=Decimal(4))
     assert (request.status, request.assignee, request.reserved_hours) == (Status.UNROUTABLE, None, 0)
     reason = request.routing_reason
@@ -273,12 +259,12 @@ def test_nobody_with_room_is_unroutable_naming_the_nearest(routed, team, due, me
     assert "Wochenkapazität" in german and display_name(team.expert2) in german
 
 
-def test_a_manager_may_overbook_with_a_warning_on_record(routed, team, due):
+def test_a_manager_may_overbook_with_a_warning_on_record(routed, team, due, open_work):
     from content_workflow.models.messages import describe
     from content_workflow.services.notifications import display_name
 
-    load(team.expert, 5, team, due)
-    load(team.expert2, 5, team, due)
+    open_work(team.expert, 5)
+    open_work(team.expert2, 5)
     request = routed(estimated_hours=Decimal(4))
     assert request.status == Status.UNROUTABLE
     request = services.request_reassign(request=request, actor=team.manager, expert=team.expert)

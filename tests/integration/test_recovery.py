@@ -28,6 +28,7 @@ from disciplines.models import Discipline, Expertise, Membership
 from governance.access import Role
 from governance.tasks import clear_expired_sessions
 from tests.integration.conftest import start_celery, start_worker, stop
+from tests.integration.polling import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -38,15 +39,6 @@ FAST_SWEEP = {
     "CONTENT_WORKFLOW_SWEEP_SECONDS": str(SWEEP_SECONDS),
 }
 ESTIMATE = Decimal("2.5")
-
-
-def wait_for(condition, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 class Broker:

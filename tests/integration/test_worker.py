@@ -8,17 +8,9 @@ from django.utils import timezone
 
 from governance.tasks import clear_expired_sessions
 from governance.transactions import enqueue_on_commit
+from tests.integration.polling import wait_for
 
 pytestmark = pytest.mark.integration
-
-
-def wait_for(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_work_enqueued_on_commit_is_done_by_the_worker(celery_worker_process):

@@ -3,7 +3,6 @@ submitted -> routed by the worker -> assignee notified (e-mail sent by the worke
 accepted -> delivered -> completed."""
 
 import datetime
-import time
 from decimal import Decimal
 
 import pytest
@@ -13,17 +12,9 @@ from content_workflow import services
 from content_workflow.models import ExpertInputRequest, Notification, Status, TimeBudget
 from disciplines.models import Discipline, Expertise, Membership
 from governance.access import Role
+from tests.integration.polling import wait_for
 
 pytestmark = pytest.mark.integration
-
-
-def wait_for(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_a_request_travels_through_the_worker(celery_worker_process, make_model, make_user):
