@@ -224,9 +224,12 @@ def model_health(user, *, today=None):
     visible = ExpertInputRequest.objects.visible_to(user)
     start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
 
-    contributions = Contribution.objects.filter(
-        request__in=visible.values("pk"), request__status__in=DELIVERED, created_at__gte=start
-    ).aggregate(count=Count("pk"), hours=Sum("hours_spent"), rating=Avg("usefulness"))
+    contributions = Contribution.objects.filter(request__status__in=DELIVERED, created_at__gte=start)
+    if not reads_everything(user):
+        # Readers see every delivered request (only drafts are hidden from them), so
+        # their figures need no visibility join over the whole request table.
+        contributions = contributions.filter(request__in=visible.values("pk"))
+    contributions = contributions.aggregate(count=Count("pk"), hours=Sum("hours_spent"), rating=Avg("usefulness"))
 
     lead = (
         visible.filter(delivered_at__gte=start, submitted_at__isnull=False)

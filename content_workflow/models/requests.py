@@ -269,6 +269,8 @@ class Contribution(models.Model):
     class Meta:
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
+        # The dashboards' figures count the contributions of a recent window.
+        indexes = [models.Index(fields=["created_at"], name="cw_contribution_created")]
         constraints = [
             models.CheckConstraint(condition=Q(hours_spent__gt=0), name="cw_contribution_hours_positive"),
             models.CheckConstraint(
