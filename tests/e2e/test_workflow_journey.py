@@ -4,6 +4,7 @@ communicator completes and rates it, and the expert sees the thanks."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -28,10 +29,12 @@ def test_communicator_asks_manager_grants_expert_delivers_communicator_rates(
     demo_data, page, live_server, sign_in, screenshot
 ):
     product = Discipline.objects.get(slug="product")
-    # The 15th of next month: seed_demo approved product's budget for this and next month.
-    due = (timezone.localdate().replace(day=1) + datetime.timedelta(days=45)).replace(day=15)
-    budget = TimeBudget.objects.get(discipline=product, month=due.replace(day=1))
-    estimate = budget.remaining_hours + 3  # three hours more than product has left
+    # The 15th of the month after next: seed_demo approved product's budget for this and
+    # next month only, so the whole estimate must be granted. It fits an expert's room in
+    # their weekly capacity (routing refuses to overbook anyone).
+    due = (timezone.localdate().replace(day=1) + datetime.timedelta(days=75)).replace(day=15)
+    assert not TimeBudget.objects.filter(discipline=product, month=due.replace(day=1)).exists()
+    estimate = Decimal("1.5")
 
     # The communicator asks, from the dashboard.
     sign_in("communicator")
@@ -60,10 +63,10 @@ def test_communicator_asks_manager_grants_expert_delivers_communicator_rates(
     request = ExpertInputRequest.objects.get(title=TITLE)
     assert request.status == Status.AWAITING_ALLOCATION
     allocation = TimeAllocationRequest.objects.get(request=request)
-    assert allocation.hours_requested == 3
+    assert allocation.hours_requested == estimate
     screenshot("workflow-02-awaiting-time")
 
-    # The manager grants the three hours; routing resumes by itself.
+    # The manager grants the hours; routing resumes by itself.
     _switch_user(page, sign_in, "manager")
     page.goto(f"{live_server.url}{reverse('content_workflow:allocation_list')}")
     card = page.locator(f"#allocation-{allocation.pk}")
