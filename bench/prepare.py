@@ -32,7 +32,7 @@ def session_for(user):
 
 def visible_request(user):
     """The newest request the role has a reason to open (its own, assigned, its discipline's)."""
-    requests = ExpertInputRequest.objects.order_by("-pk")
+    requests = ExpertInputRequest.objects.visible_to(user).order_by("-pk")
     by_role = {
         "communicator": requests.filter(requester=user),
         "expert": requests.filter(assignee=user),

@@ -29,7 +29,7 @@ class MembershipFilterSet(django_filters.FilterSet):
 
 
 class DisciplineFilter(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=Discipline.Kind.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=Discipline.Kind.choices, distinct=False)
     slug = django_filters.CharFilter()
 
     class Meta:
