@@ -193,7 +193,12 @@ def request_visibility(queryset, user):
         return queryset
     own_drafts = Q(requester=user)
     if reads_everything(user):
-        return queryset.filter(~Q(status=Status.DRAFT) | own_drafts)
+        # Most readers have no drafts of their own; then the filter is one condition that
+        # PostgreSQL counts from the status index alone, where the OR with the requester
+        # read all 100,000 rows for every count (one cheap look-up decides).
+        if queryset.model.objects.filter(own_drafts, status=Status.DRAFT).exists():
+            return queryset.filter(~Q(status=Status.DRAFT) | own_drafts)
+        return queryset.exclude(status=Status.DRAFT)
     reasons = Q(assignee=user)
     disciplines = managed_discipline_ids(user)
     if disciplines:

@@ -58,6 +58,17 @@ def test_a_draft_is_the_requesters_private_work(make_request, team, name):
     assert visible.count() == (1 if name in {"requester", "admin"} else 0)
 
 
+def test_a_reader_with_drafts_of_their_own_sees_those_and_no_others(make_request, team):
+    others = make_request()
+    submitted = make_request(submit=True)
+    assert set(ExpertInputRequest.objects.visible_to(team.lead)) == {submitted}
+    own = make_request()
+    # Readers who also ask for input (a lead with a communicator's role) have drafts too.
+    ExpertInputRequest.objects.filter(pk=own.pk).update(requester=team.lead)
+    assert set(ExpertInputRequest.objects.visible_to(team.lead)) == {submitted, own}
+    assert others not in ExpertInputRequest.objects.visible_to(team.executive)
+
+
 def test_a_former_assignee_still_sees_it(in_state, team):
     request = in_state(Status.ASSIGNED)
     services.request_reassign(request=request, actor=team.manager, expert=team.expert2)
