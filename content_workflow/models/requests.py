@@ -144,7 +144,7 @@ class ExpertInputRequest(models.Model):
             models.Index(fields=["status", "response_due_at"], name="cw_request_response_due"),
             models.Index(fields=["status", "due_date"], name="cw_request_due"),
             models.Index(fields=["assignee", "status"], name="cw_request_assignee"),
-            # Managers' lists, and the visibility union's discipline branch as an index-only scan (id last).
+            # Managers' lists by status and due date (id last: the discipline's ids from the index alone).
             models.Index(fields=["target_discipline", "status", "due_date", "id"], name="cw_request_discipline_due"),
             # "My requests", newest change first.
             models.Index(fields=["requester", "updated_at"], name="cw_request_requester"),
@@ -229,7 +229,7 @@ class RequestEvent(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
-        # "Assigned to them now or before": the visibility union looks events up by assignee.
+        # "Assigned to them now or before": visibility looks former assignments up by assignee.
         indexes = [models.Index(fields=["assignee", "request"], name="cw_event_assigned_to")]
 
     def __str__(self):
