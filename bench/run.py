@@ -31,7 +31,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PY = sys.executable
 BIN = Path(PY).parent
-SCALES = {"small": [], "large": ["--scale", "large"]}
+SCALES = {"small": ["--scale", "medium"], "large": ["--scale", "large"]}
 
 
 def log(message):

@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Lower, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -287,21 +288,29 @@ class Vacancy:
     message: str
 
 
+class Held(list):
+    """The first holders of a profile in a unit (or outside the units), with how many there are."""
+
+    def __init__(self, shown=(), total=0):
+        super().__init__(shown)
+        self.total = total
+
+
 @dataclass
 class UnitStaffing:
     unit: object  # governance.selectors.Unit
-    holders: list = field(default_factory=list)  # [(profile, [assignment, ...])] in profile order
+    holders: list = field(default_factory=list)  # [(profile, Held)] in profile order
     vacancies: list = field(default_factory=list)
 
     @property
     def moved(self):
-        """Assignments made when this discipline was the other kind of unit (a spoke now the hub)."""
+        """Shown assignments made when this discipline was the other kind of unit (a spoke now the hub)."""
         return [a for _profile, assignments in self.holders for a in assignments if a.kind != self.unit.kind]
 
 
 @dataclass
 class Shortfall:
-    assignment: RoleAssignment
+    assignment: RoleAssignment  # only `user_id`, `profile_id` and `seniority` until hydrate_shortfalls
     gaps: list  # [(competency, required, level, gap)], largest first
 
     @property
@@ -317,7 +326,7 @@ class Shortfall:
 class Staffing:
     model: object
     units: list  # UnitStaffing, hubs first
-    outside: list  # current assignments in disciplines that are no unit of the model
+    outside: Held  # current assignments in disciplines that are no unit of the model
     shortfalls: list  # Shortfall, largest gap first
 
     @property
@@ -325,9 +334,7 @@ class Staffing:
         return [vacancy for unit in self.units for vacancy in unit.vacancies]
 
 
-def _person_sort_key(assignment):
-    user = assignment.user
-    return (assignment.profile.position, user.last_name.lower(), user.first_name.lower(), user.get_username())
+PERSON_ORDER = ("profile__position", Lower("user__last_name"), Lower("user__first_name"), "user__username", "pk")
 
 
 def _vacancies(model, unit, held_slugs, profiles_by_slug):
@@ -340,13 +347,36 @@ def _vacancies(model, unit, held_slugs, profiles_by_slug):
         yield Vacancy(unit, cm, _("The spoke has no community manager."))
 
 
-def staffing(*, viewer, model=None, today=None):
+def _first_holders(current, shown):
+    """The first `shown` holders of each profile in each discipline (in PERSON_ORDER),
+    and how many there are: two queries however many people hold profiles."""
+    totals = {
+        (discipline_id, profile_id): n
+        for discipline_id, profile_id, n in current.order_by()
+        .values("discipline_id", "profile_id")
+        .annotate(n=Count("pk"))
+        .values_list("discipline_id", "profile_id", "n")
+    }
+    rank = Window(RowNumber(), partition_by=[F("discipline_id"), F("profile_id")], order_by=PERSON_ORDER)
+    first = (
+        current.select_related("user", "profile", "discipline")
+        .annotate(rank=rank)
+        .filter(rank__lte=shown)
+        .order_by(*PERSON_ORDER)
+    )
+    return totals, list(first)
+
+
+def staffing(*, viewer, model=None, today=None, shown=5):
     """Who holds which profile in each hub and spoke of `model` (the active one by default).
 
-    Vacancies: a hub without a social media manager; in a (multiple) hub and spoke model,
-    a spoke without a community manager. Shortfalls: current holders whose latest
-    assessments visible to `viewer` fall below their required levels. None when there
-    is no model. A fixed number of queries however many units, people and assessments.
+    Each unit lists the first `shown` holders of each profile (with their total); so does
+    the list of assignments outside the model's units. Vacancies: a hub without a social
+    media manager; in a (multiple) hub and spoke model, a spoke without a community
+    manager. Shortfalls: current holders whose latest assessments visible to `viewer` fall
+    below their required levels, without their people loaded (hydrate_shortfalls does that
+    for the page shown). None when there is no model. A fixed number of queries however
+    many units, people and assessments.
     """
     model = model or active_model()
     if model is None:
@@ -354,39 +384,45 @@ def staffing(*, viewer, model=None, today=None):
     today = today or timezone.localdate()
     units = model_units(model)
     profiles = list(JobProfile.objects.all())
+    profiles_by_pk = {profile.pk: profile for profile in profiles}
     profiles_by_slug = {profile.slug: profile for profile in profiles}
     current = RoleAssignment.objects.current(today)
-    assignments = sorted(current.select_related("user", "profile", "discipline"), key=_person_sort_key)
+    totals, first = _first_holders(current, shown)
 
-    by_discipline = defaultdict(list)
-    for assignment in assignments:
-        by_discipline[assignment.discipline_id].append(assignment)
+    by_discipline = defaultdict(lambda: defaultdict(list))
+    for assignment in first:
+        by_discipline[assignment.discipline_id][assignment.profile_id].append(assignment)
     unit_rows = []
     for unit in units:
-        held = by_discipline.get(unit.key, [])
-        grouped = defaultdict(list)
-        for assignment in held:
-            grouped[assignment.profile_id].append(assignment)
-        holders = [(profile, grouped[profile.pk]) for profile in profiles if profile.pk in grouped]
+        grouped = by_discipline.get(unit.key, {})
+        holders = [
+            (profile, Held(grouped[profile.pk], totals[unit.key, profile.pk]))
+            for profile in profiles
+            if profile.pk in grouped
+        ]
         row = UnitStaffing(unit=unit, holders=holders)
-        row.vacancies = list(_vacancies(model, unit, {a.profile.slug for a in held}, profiles_by_slug))
+        held_slugs = {profiles_by_pk[profile_id].slug for (key, profile_id) in totals if key == unit.key}
+        row.vacancies = list(_vacancies(model, unit, held_slugs, profiles_by_slug))
         unit_rows.append(row)
     unit_keys = {unit.key for unit in units}
-    outside = [assignment for assignment in assignments if assignment.discipline_id not in unit_keys]
+    outside = [assignment for assignment in first if assignment.discipline_id not in unit_keys]
+    outside_total = sum(n for (key, _profile), n in totals.items() if key not in unit_keys)
     return Staffing(
         model=model,
         units=unit_rows,
-        outside=outside,
-        shortfalls=_shortfalls(viewer, assignments, current),
+        outside=Held(outside[:shown], outside_total),
+        shortfalls=_shortfalls(viewer, current),
     )
 
 
-def _shortfalls(viewer, assignments, current):
-    """Current holders whose latest levels (manager's or lead's view first) fall short; two queries."""
-    if not assignments:
+def _shortfalls(viewer, current):
+    """Current holders whose latest levels (manager's or lead's view first) fall short; three
+    queries, rows as plain values (a page of them is hydrated later)."""
+    holders = list(current.order_by().values_list("pk", "user_id", "profile_id", "seniority"))
+    if not holders:
         return []
     required = defaultdict(list)  # (profile_id, seniority) -> [(competency, level)]
-    for cell in RequiredLevel.objects.filter(profile_id__in={a.profile_id for a in assignments}).select_related(
+    for cell in RequiredLevel.objects.filter(profile_id__in={row[2] for row in holders}).select_related(
         "competency__category"
     ):
         required[(cell.profile_id, cell.seniority)].append((cell.competency, cell.level))
@@ -400,16 +436,30 @@ def _shortfalls(viewer, assignments, current):
     for user_id, competency_id, is_self, level in rows:
         latest[(user_id, competency_id, is_self)] = level
     shortfalls = []
-    for assignment in assignments:
+    for pk, user_id, profile_id, seniority in holders:
         gaps = []
-        for competency, needed in required[(assignment.profile_id, assignment.seniority)]:
-            level = latest.get((assignment.user_id, competency.pk, False))
+        for competency, needed in required[(profile_id, seniority)]:
+            level = latest.get((user_id, competency.pk, False))
             if level is None:
-                level = latest.get((assignment.user_id, competency.pk, True))
+                level = latest.get((user_id, competency.pk, True))
             if level is not None and needed > level:
                 gaps.append((competency, needed, level, needed - level))
         if gaps:
             gaps.sort(key=lambda gap: (-gap[3], gap[0].category.position, gap[0].position))
+            assignment = RoleAssignment(pk=pk, user_id=user_id, profile_id=profile_id, seniority=seniority)
             shortfalls.append(Shortfall(assignment=assignment, gaps=gaps))
-    shortfalls.sort(key=lambda shortfall: -shortfall.largest_gap)
+    # Largest gap first; among equals, the stable order of people by id.
+    shortfalls.sort(
+        key=lambda shortfall: (-shortfall.largest_gap, shortfall.assignment.user_id, shortfall.assignment.pk)
+    )
+    return shortfalls
+
+
+def hydrate_shortfalls(shortfalls):
+    """Load the assignments (with person, profile and unit) of the shortfalls about to be shown; one query."""
+    loaded = RoleAssignment.objects.select_related("user", "profile", "discipline").in_bulk(
+        [shortfall.assignment.pk for shortfall in shortfalls]
+    )
+    for shortfall in shortfalls:
+        shortfall.assignment = loaded[shortfall.assignment.pk]
     return shortfalls

@@ -565,12 +565,13 @@ def _record(actor, person, form):
 def staffing(request):
     """Every unit with the first HOLDERS_SHOWN holders of each profile (the rest are a
     link to the filtered assignment list), and the shortfalls a page at a time."""
-    result = selectors.staffing(viewer=request.user)
+    result = selectors.staffing(viewer=request.user, shown=HOLDERS_SHOWN)
     page, people = None, []
     if result is not None:
         page = Paginator(result.shortfalls, SHORTFALLS_PER_PAGE).get_page(request.GET.get("page"))
-        people = [a.user_id for unit in result.units for _p, held in unit.holders for a in held[:HOLDERS_SHOWN]]
-        people += [a.user_id for a in result.outside[:HOLDERS_SHOWN]]
+        page.object_list = selectors.hydrate_shortfalls(page.object_list)
+        people = [a.user_id for unit in result.units for _p, held in unit.holders for a in held]
+        people += [a.user_id for a in result.outside]
         people += [shortfall.assignment.user_id for shortfall in page]
     return render(
         request,

@@ -15,6 +15,7 @@ import datetime
 import random
 import sys
 import time
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -25,7 +26,6 @@ from django.utils import timezone
 from content_workflow import models as workflow_models
 from content_workflow.permissions import VIEW_REQUEST
 from disciplines import models as discipline_models
-from governance.large_demo import workflow
 from governance.large_demo.copy import copy_rows, indexes_deferred, next_id, reset_sequences
 from governance.large_demo.people import EMAIL_DOMAIN, TAGS, generate_people
 from governance.large_demo.workflow import generate_workflow
@@ -35,7 +35,6 @@ from roles import models as role_models
 SEED = 20261130
 DEMO_REQUESTER_SHARE = 0.015  # about 1,500 requests by the demo communicator
 PRODUCT_SHARE = 0.15  # about 15,000 requests for the demo manager's discipline
-SHARES = 1000
 # The tables that get hundreds of thousands of rows: their indexes are built after the load.
 BULK = [
     workflow_models.ExpertInputRequest,
@@ -47,6 +46,27 @@ BULK = [
 ]
 
 
+@dataclass(frozen=True)
+class Size:
+    """How many of each the generator makes (the demo accounts come on top)."""
+
+    users: int
+    experts: int
+    managers: int
+    leads: int
+    executives: int
+    requests: int
+    shares: int  # requests shared with a colleague through guardian
+
+
+SIZES = {
+    "large": Size(users=5000, experts=2000, managers=48, leads=10, executives=30, requests=100_000, shares=1000),
+    # The same company at a twentieth: every list still fills its pages, so comparing the
+    # two shows what growing data costs, not what rendering a full page costs.
+    "medium": Size(users=250, experts=100, managers=24, leads=2, executives=2, requests=5000, shares=50),
+}
+
+
 class AlreadyGenerated(Exception):
     pass
 
@@ -54,7 +74,8 @@ class AlreadyGenerated(Exception):
 class Context:
     """What the generators share: the random source, today, the people picked from."""
 
-    def __init__(self, password):
+    def __init__(self, password, size):
+        self.size = size
         self.rng = random.Random(SEED)
         # Midnight, not the current time: the same day gives the same data at any hour.
         self.today = timezone.localdate()
@@ -122,8 +143,8 @@ class Progress:
         self.out.flush()
 
 
-def generate(*, password, out=sys.stdout):
-    """Generate the large set; raises AlreadyGenerated (nothing changed) when it exists."""
+def generate(*, password, size=SIZES["large"], out=sys.stdout):
+    """Generate the set of `size`; raises AlreadyGenerated (nothing changed) when it exists."""
     if connection.vendor != "postgresql":
         raise RuntimeError("The large set is loaded with COPY and needs PostgreSQL (set DATABASE_URL).")
     User = get_user_model()
@@ -133,7 +154,7 @@ def generate(*, password, out=sys.stdout):
     say = Progress(out)
     with transaction.atomic():
         _fast_load()
-        ctx = Context(password)
+        ctx = Context(password, size)
         generate_people(ctx, say)
         ctx.join_demo_accounts()
         with indexes_deferred(BULK):
@@ -179,8 +200,10 @@ def _shares(ctx):
     model = workflow_models.ExpertInputRequestUserObjectPermission
     permission = Permission.objects.get(codename=VIEW_REQUEST, content_type__app_label="content_workflow")
     last = next_id(workflow_models.ExpertInputRequest) - 1
-    first_request = last - workflow.REQUESTS + 1
-    pairs = {(ctx.rng.choice(ctx._communicator_pks), ctx.rng.randint(first_request, last)) for _ in range(SHARES)}
+    first_request = last - ctx.size.requests + 1
+    pairs = {
+        (ctx.rng.choice(ctx._communicator_pks), ctx.rng.randint(first_request, last)) for _ in range(ctx.size.shares)
+    }
     first = next_id(model)
     copy_rows(
         model,

@@ -141,10 +141,6 @@ TAGS = [
     "patents",
 ]
 
-# How many of the 5,000 users do what (the demo accounts come on top).
-COUNTS = {"expert": 2000, "manager": 48, "lead": 10, "executive": 30}
-USERS = 5000
-
 
 def generate_people(ctx, say):
     """Users, group memberships and memberships; fills ctx.experts, ctx.communicators, ctx.managers."""
@@ -153,13 +149,10 @@ def generate_people(ctx, say):
     groups = {role: Group.objects.get_or_create(name=role.value)[0].pk for role in Role}
     first_id = next_id(User)
     users, plan = [], []
-    kinds = (
-        ["expert"] * COUNTS["expert"]
-        + ["manager"] * COUNTS["manager"]
-        + ["lead"] * COUNTS["lead"]
-        + ["executive"] * COUNTS["executive"]
-    )
-    kinds += ["communicator"] * (USERS - len(kinds))
+    size = ctx.size
+    kinds = ["expert"] * size.experts + ["manager"] * size.managers + ["lead"] * size.leads
+    kinds += ["executive"] * size.executives
+    kinds += ["communicator"] * (size.users - len(kinds))
     for n, kind in enumerate(kinds):
         pk = first_id + n
         first, last = rng.choice(FIRST), rng.choice(LAST)

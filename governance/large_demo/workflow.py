@@ -27,7 +27,6 @@ from content_workflow.transitions import ROUTABLE, UNFINISHED, Status
 from governance.large_demo.copy import copy_rows, next_id
 
 S = Status
-REQUESTS = 100_000
 BATCH = 10_000
 HISTORY_DAYS = 730
 ROUTED = ["draft", "submitted", "routing"]
@@ -219,9 +218,10 @@ def generate_workflow(ctx, say):
         allocation=TimeAllocationRequest,
     )
     totals = defaultdict(int)
-    for start in range(0, REQUESTS, BATCH):
+    requests = ctx.size.requests
+    for start in range(0, requests, BATCH):
         batch = Batch()
-        for _n in range(start, min(start + BATCH, REQUESTS)):
+        for _n in range(start, min(start + BATCH, requests)):
             _request(ctx, ids, ledger, batch)
         events, notifications = batch.load()
         totals["requests"] += len(batch.requests)
@@ -231,7 +231,7 @@ def generate_workflow(ctx, say):
         say(
             "requests",
             totals["requests"],
-            of=REQUESTS,
+            of=requests,
             extra=f"{totals['events']:,} events, {totals['notifications']:,} notifications, "
             f"{totals['ledger']:,} ledger entries",
         )

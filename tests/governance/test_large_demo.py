@@ -20,11 +20,9 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def small_scale(monkeypatch, settings):
     settings.DEBUG = True
-    monkeypatch.setattr(people, "USERS", 300)
-    monkeypatch.setattr(people, "COUNTS", {"expert": 120, "manager": 48, "lead": 2, "executive": 2})
-    monkeypatch.setattr(workflow, "REQUESTS", 2000)
+    size = large_demo.Size(users=300, experts=120, managers=48, leads=2, executives=2, requests=2000, shares=20)
+    monkeypatch.setitem(large_demo.SIZES, "large", size)
     monkeypatch.setattr(workflow, "BATCH", 500)
-    monkeypatch.setattr(large_demo, "SHARES", 20)
 
 
 def _generated_users():
