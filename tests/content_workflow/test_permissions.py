@@ -244,3 +244,27 @@ def test_refusals_are_logged(in_state, team, caplog):
     with pytest.raises(PermissionDenied):
         services.request_accept(request=request, actor=team.outsider)
     assert f"denied user={team.outsider.pk} action=request_to_accepted" in caplog.text
+
+
+def test_counting_what_someone_sees_counts_each_request_once(in_state, make_request, team):
+    """count() adds up one count per reason to see a request; the reasons overlap (the
+    manager asked for input in their own discipline, was assigned it before, and it was
+    shared with them), and every request must still count once, filters included."""
+    overlapping = in_state(Status.ASSIGNED)
+    ExpertInputRequest.objects.filter(pk=overlapping.pk).update(requester=team.manager)
+    overlapping.refresh_from_db()
+    services.request_reassign(request=overlapping, actor=team.manager, expert=team.expert2)
+    for colleague in (team.expert, team.expert2):  # a former assignee, and the assignee
+        services.request_share(request=overlapping, actor=team.manager, user=colleague)
+    in_state(Status.ASSIGNED)
+    ExpertInputRequest.objects.filter(pk=make_request().pk).update(requester=team.manager)  # a draft of their own
+    make_request()  # somebody else's draft: nobody else sees it
+    make_request(submit=True, target_discipline=team.marketing)
+    ExpertInputRequest.objects.filter(pk=make_request().pk).update(requester=team.lead)  # a reader's draft
+
+    for user in (team.manager, team.expert, team.expert2, team.requester, team.lead, team.executive, team.outsider):
+        visible = ExpertInputRequest.objects.visible_to(user)
+        assert visible.count() == len(list(visible)), user
+        assigned = visible.filter(status=Status.ASSIGNED)
+        assert assigned.count() == len(list(assigned)), user
+    assert ExpertInputRequest.objects.visible_to(team.manager).count() == 3
