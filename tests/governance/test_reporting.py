@@ -235,7 +235,7 @@ def test_the_executive_dashboard_in_german(known, client_for, team):
             assert str(definition.explanation) in html.replace("&#x27;", "'"), str(definition.explanation)
         assert f"<h3>{DEFINITIONS['requests_open'].label}: 3</h3>" in html
     figures = _figures(html)
-    assert figures["Verbraucht"] == "4,5 h" and figures["Geleistete Stunden"] == "8 h"
+    assert figures["Verbraucht"] == "4,5 h" and figures["Gelieferte Stunden"] == "8 h"
 
 
 def _count(client, path):
