@@ -9,7 +9,7 @@ both, so a reader knows what a number counts.
     scope = Scope.for_user(user)             # all disciplines, or the ones a manager acts for
     hours = hours_by_discipline(period, scope)        # HoursFigures: rows per discipline + totals
     delivery = delivery_figures(period, scope)        # Figures of the input delivered in the period
-    now = request_status_figures(scope, today=today)  # StatusFigures: open / delivered / finished
+    now = request_status_figures(scope, today=today)  # StatusFigures: open / delivered, now
 
 The rules that make the figures agree:
 - Hours *used* (within the estimate) and *overrun* (beyond it) count in the month the
@@ -19,8 +19,8 @@ The rules that make the figures agree:
   belong to (a reservation is for the month the request is due).
 - Delivery figures (contributions, lead time, on time, rating) count the requests
   delivered in the period: the same requests whose hours are used.
-- Request counts by status are a snapshot of now; *open* is exactly the sum of the
-  statuses listed under it.
+- Request counts by status are a snapshot of the requests under way now; *open* is
+  exactly the sum of the statuses listed under it.
 
 Cost: a fixed number of aggregate queries whatever the data size (conditional
 aggregation, grouped by discipline or status), each on an index:
@@ -28,7 +28,7 @@ aggregation, grouped by discipline or status), each on an index:
 - used and overrun: requests by `cw_request_delivered` (delivered_at), joined to their
   ledger rows by the ledger's request index;
 - delivery: `cw_request_delivered`;
-- status now: `cw_request_due` (status, due_date).
+- status now: the status index, reading only requests under way (not the finished bulk).
 
 Issue 8 extends this module (more figures, comparisons with the previous period);
 add a figure by adding its definition to `DEFINITIONS` and computing it in one of the
@@ -125,11 +125,6 @@ DEFINITIONS = {
     "requests_delivered_now": Definition(
         _("Delivered, to be completed"),
         _("Input delivered, waiting for the requester to complete the request, now."),
-        "count",
-    ),
-    "requests_finished": Definition(
-        _("Finished"),
-        _("Requests completed or cancelled, since the start."),
         "count",
     ),
 }
@@ -481,7 +476,6 @@ def delivery_figures(period, scope, *, hours=None):
 # --- Requests now --------------------------------------------------------------------------------
 
 OPEN_ORDER = [status for status in Status if status in UNFINISHED]
-FINISHED = (Status.COMPLETED, Status.CANCELLED)
 
 
 @dataclass
@@ -496,12 +490,11 @@ class StatusGroup:
 class StatusFigures:
     open: StatusGroup
     delivered: StatusGroup
-    finished: StatusGroup
     overdue: Figure
 
     @property
     def groups(self):
-        return [self.open, self.delivered, self.finished]
+        return [self.open, self.delivered]
 
     @property
     def is_empty(self):
@@ -513,11 +506,13 @@ class StatusFigures:
 
 
 def request_status_figures(scope, *, today=None):
-    """Submitted requests by status now (drafts are their authors' own and not counted),
-    grouped into open, delivered and finished, and the open ones past their due date.
-    One query."""
+    """The requests under way now, by status: open (submitted, not yet delivered or
+    cancelled) and delivered (waiting to be completed), and the open ones past their due
+    date. One query, on the status index: finished requests (completed, cancelled, the
+    bulk of the table) are not read; period figures count those."""
     today = today or timezone.localdate()
-    requests = scope.filter(ExpertInputRequest.objects.exclude(status=Status.DRAFT), "target_discipline_id")
+    under_way = [*OPEN_ORDER, Status.DELIVERED]
+    requests = scope.filter(ExpertInputRequest.objects.filter(status__in=under_way), "target_discipline_id")
     rows = (
         requests.order_by()
         .values("status")
@@ -535,6 +530,5 @@ def request_status_figures(scope, *, today=None):
     return StatusFigures(
         open=group("requests_open", OPEN_ORDER),
         delivered=group("requests_delivered_now", (Status.DELIVERED,)),
-        finished=group("requests_finished", FINISHED),
         overdue=Figure("requests_overdue", overdue),
     )
