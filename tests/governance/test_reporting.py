@@ -229,6 +229,9 @@ def test_the_manager_sees_the_same_hours_for_their_discipline(known, client_for,
     figures = _figures(html)
     assert figures["Used"] == "4.5 h" and figures["Overrun"] == "3.5 h" and figures["Approved"] == "30 h"
     assert str(DEFINITIONS["hours_used"].explanation) in html
+    # The budget page is the ledger, by the budget's month, and says so.
+    ledger = client_for(team.manager).get(reverse("content_workflow:budget_list")).text
+    assert "The dashboards count used hours in the month the input was delivered." in ledger
 
 
 def test_the_executive_dashboard_in_german(known, client_for, team):
