@@ -10,6 +10,7 @@ both, so a reader knows what a number counts.
     hours = hours_by_discipline(period, scope)        # HoursFigures: rows per discipline + totals
     delivery = delivery_figures(period, scope)        # Figures of the input delivered in the period
     now = request_status_figures(scope, today=today)  # StatusFigures: open / delivered, now
+    figures = summary(period, scope)                  # {key: Figure}, every figure at once
 
 The rules that make the figures agree:
 - Hours *used* (within the estimate) and *overrun* (beyond it) count in the month the
@@ -532,3 +533,22 @@ def request_status_figures(scope, *, today=None):
         delivered=group("requests_delivered_now", (Status.DELIVERED,)),
         overdue=Figure("requests_overdue", overdue),
     )
+
+
+# --- Everything at once ----------------------------------------------------------------------------
+
+
+def summary(period, scope, *, today=None):
+    """Every figure of DEFINITIONS for the period and scope, as {key: Figure}, in five
+    queries: what an export or the API can serve next to the page (issue 8)."""
+    hours = hours_by_discipline(period, scope)
+    delivery = delivery_figures(period, scope, hours=hours)
+    now = request_status_figures(scope, today=today)
+    figures = [
+        *hours.figures,
+        *delivery.figures,
+        now.open.figure,
+        now.delivered.figure,
+        now.overdue,
+    ]
+    return {figure.key: figure for figure in figures}

@@ -138,6 +138,14 @@ def test_open_is_the_sum_of_the_statuses_it_lists(known):
     assert now.overdue.value == 1
 
 
+def test_the_summary_holds_every_defined_figure_once_and_in_five_queries(known, django_assert_num_queries):
+    with django_assert_num_queries(5):
+        figures = reporting.summary(Period.month(known), Scope.everything(), today=known)
+    assert set(figures) == set(DEFINITIONS)
+    assert figures["hours_delivered"].value == figures["hours_used"].value + figures["hours_overrun"].value == D(8)
+    assert figures["requests_open"].value == 3 and figures["contributions"].value == 2
+
+
 def test_a_scope_of_other_disciplines_sees_nothing(known, team):
     scope = Scope.of({team.marketing.pk})
     assert reporting.hours_by_discipline(Period.year(known), scope).rows == []
