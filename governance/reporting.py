@@ -377,6 +377,10 @@ def hours_by_discipline(period, scope, *, always=(), can_act=()):
     """HoursFigures for the period: a row per discipline with any hours (plus a row for
     each discipline in `always`, e.g. those a manager approves for). Three queries.
 
+    Approved and reserved hours are those of the budgets of every month the period
+    touches (budgets are monthly); used and overrun hours those of the input delivered
+    between the period's first and last day.
+
     `can_act` (discipline ids) marks the rows whose budget the reader may approve.
     """
     budgets = scope.filter(
