@@ -70,7 +70,7 @@ def _width(value, scale):
 
 def budget_label(row):
     """The bar in words, for screen readers and tooltips."""
-    if row.budget is None or not (row.approved or row.overrun):
+    if row.budget is None or not (row.approved or row.used or row.overrun):
         return _("No hours approved yet.")
     text = _("%(used)s h used, %(reserved)s h reserved, %(remaining)s h left of %(approved)s h approved.") % {
         "used": format_hours(row.used),
@@ -86,7 +86,7 @@ def budget_label(row):
 def budget_bar(row, scale):
     """`row` is a manage_queries.BudgetRow; `scale` the hours the full width stands for."""
     label = budget_label(row)
-    if row.budget is None or not (row.approved or row.overrun):
+    if row.budget is None or not (row.approved or row.used or row.overrun):
         body = (
             f'<rect class="cw-bar-empty" x="0.5" y="0.5" width="{WIDTH - 1}" height="{HEIGHT - 1}" fill="#ffffff" '
             f'stroke="{TRACK_EDGE}" stroke-dasharray="4 3" vector-effect="non-scaling-stroke"/>'

@@ -11,31 +11,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
-    Avg,
     Case,
-    Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
     IntegerField,
-    Q,
-    Sum,
     Value,
     When,
 )
-from django.utils import timezone
 
 from content_workflow import selectors
-from content_workflow.models import Contribution, ExpertInputRequest, TimeAllocationRequest
+from content_workflow.models import TimeAllocationRequest
 from content_workflow.permissions import managed_discipline_ids, reads_everything
-from content_workflow.transitions import UNFINISHED, Status
 from disciplines.models import Discipline
 from governance.access import Role, has_role
 
 ZERO = Decimal(0)
-DELIVERED = (Status.DELIVERED, Status.COMPLETED)
-# The window of the dashboards' delivery figures.
-HEALTH_DAYS = 90
 
 
 # --- Who acts for what ------------------------------------------------------------------------
@@ -193,68 +181,3 @@ def inbox(user, *, unread_only=False):
 
 def pending_allocation_count(user, acting_ids):
     return allocation_queue(user, acting_ids).filter(status=TimeAllocationRequest.Status.OPEN).count()
-
-
-@dataclass
-class Health:
-    since: datetime.date
-    contributions: int
-    hours_delivered: Decimal
-    delivered: int
-    on_time: int
-    lead_time: datetime.timedelta | None
-    average_rating: float | None  # usefulness 1-5, as the requesters rated it
-    by_status: list  # [(Status, count)], in the table's order, only those with requests
-    open_requests: int
-    overdue: int
-
-    @property
-    def on_time_share(self):
-        return self.on_time / self.delivered if self.delivered else None
-
-
-def model_health(user, *, today=None):
-    """What the model delivers, for the executive dashboard; five queries.
-
-    Contributions, hours, lead time (submitted to delivered) and on-time share count the
-    requests delivered in the last HEALTH_DAYS days; requests by status count them all.
-    """
-    today = today or timezone.localdate()
-    since = today - datetime.timedelta(days=HEALTH_DAYS)
-    visible = ExpertInputRequest.objects.visible_to(user)
-    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
-
-    contributions = Contribution.objects.filter(request__status__in=DELIVERED, created_at__gte=start)
-    if not reads_everything(user):
-        # Readers see every delivered request (only drafts are hidden from them), so
-        # their figures need no visibility join over the whole request table.
-        contributions = contributions.filter(request__in=visible.values("pk"))
-    contributions = contributions.aggregate(count=Count("pk"), hours=Sum("hours_spent"), rating=Avg("usefulness"))
-
-    lead = (
-        visible.filter(delivered_at__gte=start, submitted_at__isnull=False)
-        .annotate(
-            lead=ExpressionWrapper(F("delivered_at") - F("submitted_at"), output_field=DurationField()),
-        )
-        .aggregate(
-            delivered=Count("pk"),
-            on_time=Count("pk", filter=Q(delivered_at__date__lte=F("due_date"))),
-            lead_time=Avg("lead"),
-        )
-    )
-
-    counts = dict(visible.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    by_status = [(status, counts[status.value]) for status in Status if counts.get(status.value)]
-    overdue = visible.filter(status__in=UNFINISHED, due_date__lt=today).count()
-    return Health(
-        since=since,
-        contributions=contributions["count"] or 0,
-        hours_delivered=contributions["hours"] or ZERO,
-        delivered=lead["delivered"] or 0,
-        on_time=lead["on_time"] or 0,
-        lead_time=lead["lead_time"],
-        average_rating=contributions["rating"],
-        by_status=by_status,
-        open_requests=sum(counts.get(status.value, 0) for status in UNFINISHED),
-        overdue=overdue,
-    )

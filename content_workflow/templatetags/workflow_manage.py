@@ -4,10 +4,11 @@
     {{ value|hours }}  {{ share|percent }}  {{ duration|lead_time }}
     {% budget_bar row scale %}  {% load_bar load capacity %}  {% count_bar value scale label %}
     {% manager_budget_card %}  {% manager_allocation_card %}  {% manager_team_card %}
-    {% executive_budget_card %}  {% executive_delivery_card %}  {% executive_status_card %}
 
 The cards read what they show themselves (the dashboards' view need not know them), in
-a fixed number of queries; what two cards share is read once per request.
+a fixed number of queries; what two cards share is read once per request. The budget
+card's figures come from governance.reporting, like the executive dashboard's cards
+(governance_figures).
 """
 
 from decimal import Decimal
@@ -20,14 +21,9 @@ from django.utils.translation import ngettext
 
 from content_workflow import charts
 from content_workflow.manage_queries import (
-    HEALTH_DAYS,
     acting_discipline_ids,
     acting_disciplines,
     allocation_queue,
-    bar_scale,
-    budget_rows,
-    model_health,
-    month_start,
 )
 from content_workflow.models import TimeAllocationRequest
 from content_workflow.models.messages import format_hours
@@ -121,16 +117,29 @@ def _acting(context):
     return _cached(context, "acting", lambda request: list(acting_disciplines(acting_discipline_ids(request.user))))
 
 
-def _this_month():
-    return month_start(timezone.localdate())
-
-
 @register.inclusion_tag("content_workflow/_manage_card_budgets.html", takes_context=True)
 def manager_budget_card(context):
+    # The same figures as the executive's card (governance.reporting), for this month and
+    # the disciplines the manager acts for, so "used" means the same on every dashboard.
+    from governance import reporting
+
     acting = _acting(context)
-    month = _this_month()
-    rows = budget_rows(_request(context).user, month, acting=acting) if acting else []
-    return {"rows": rows, "scale": bar_scale(rows), "month": month, "can_act": bool(acting), "manager": True}
+    ids = {discipline.pk for discipline in acting}
+    hours = (
+        reporting.hours_by_discipline(
+            reporting.Period.month(timezone.localdate()), reporting.Scope.of(ids), always=acting, can_act=ids
+        )
+        if acting
+        else None
+    )
+    return {
+        "hours": hours,
+        "rows": hours.rows if hours else [],
+        "scale": hours.scale if hours else 1,
+        "period": reporting.Period.month(timezone.localdate()),
+        "can_act": bool(acting),
+        "manager": True,
+    }
 
 
 @register.inclusion_tag("content_workflow/_manage_card_allocations.html", takes_context=True)
@@ -150,36 +159,3 @@ def manager_allocation_card(context):
 def manager_team_card(context):
     acting = _acting(context)
     return {"summaries": team_summaries(acting) if acting else [], "can_act": bool(acting)}
-
-
-@register.inclusion_tag("content_workflow/_manage_card_budgets.html", takes_context=True)
-def executive_budget_card(context):
-    month = _this_month()
-    rows = [row for row in budget_rows(_request(context).user, month) if row.budget is not None]
-    approved = sum((row.approved for row in rows), Decimal(0))
-    booked = sum((row.reserved + row.used for row in rows), Decimal(0))
-    totals = {"approved": approved, "booked": booked, "share": booked / approved} if approved else None
-    return {
-        "rows": rows,
-        "scale": bar_scale(rows),
-        "month": month,
-        "can_act": False,
-        "manager": False,
-        "totals": totals,
-    }
-
-
-def _health(context):
-    return _cached(context, "health", lambda request: model_health(request.user))
-
-
-@register.inclusion_tag("content_workflow/_manage_card_delivery.html", takes_context=True)
-def executive_delivery_card(context):
-    return {"health": _health(context), "days": HEALTH_DAYS}
-
-
-@register.inclusion_tag("content_workflow/_manage_card_status.html", takes_context=True)
-def executive_status_card(context):
-    health = _health(context)
-    scale = max([count for _status, count in health.by_status] + [1])
-    return {"health": health, "scale": scale}

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from governance import selectors
+from governance import reporting, selectors
 from governance.access import Role, log_denied, roles_of
 from governance.celery import app as celery_app
 from governance.permissions import can_manage_governance
@@ -31,15 +31,15 @@ def dashboard(request, role):
         raise PermissionDenied
     # Every dashboard shows the active model's diagram: one query for the model here, then
     # a fixed number for its units and sponsor however many spokes it has.
-    return render(
-        request,
-        f"governance/dashboard_{role.value}.html",
-        {
-            "role": role,
-            "active_model": selectors.active_model(),
-            "can_manage_governance": can_manage_governance(request.user),
-        },
-    )
+    context = {
+        "role": role,
+        "active_model": selectors.active_model(),
+        "can_manage_governance": can_manage_governance(request.user),
+    }
+    if role == Role.EXECUTIVE:
+        # The figures' cards (governance_figures) all count this one period.
+        context["period_key"], context["period"] = reporting.period_from_query(request.GET.get("period"))
+    return render(request, f"governance/dashboard_{role.value}.html", context)
 
 
 @never_cache

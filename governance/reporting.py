@@ -1,0 +1,558 @@
+"""The management figures: each defined once, here, with the line that explains it.
+
+Every dashboard that shows one of these figures takes it from this module, so two cards
+never count the same thing two ways. A figure is a `Figure` (key, label, explanation,
+value, unit); its label and one-line explanation come from `DEFINITIONS`, and pages show
+both, so a reader knows what a number counts.
+
+    period = Period.month(today)             # or Period.quarter / Period.year / Period(start, end)
+    scope = Scope.for_user(user)             # all disciplines, or the ones a manager acts for
+    hours = hours_by_discipline(period, scope)        # HoursFigures: rows per discipline + totals
+    delivery = delivery_figures(period, scope)        # Figures of the input delivered in the period
+    now = request_status_figures(scope, today=today)  # StatusFigures: open / delivered, now
+    figures = summary(period, scope)                  # {key: Figure}, every figure at once
+
+The rules that make the figures agree:
+- Hours *used* (within the estimate) and *overrun* (beyond it) count in the month the
+  input was delivered, from the budget ledger of the requests delivered in the period;
+  *hours delivered* is their sum, so it equals what the budget figures show as used
+  plus overrun. Approved and reserved hours count in the month of the budget they
+  belong to (a reservation is for the month the request is due).
+- Delivery figures (contributions, lead time, on time, rating) count the requests
+  delivered in the period: the same requests whose hours are used.
+- Request counts by status are a snapshot of the requests under way now; *open* is
+  exactly the sum of the statuses listed under it.
+
+Cost: a fixed number of aggregate queries whatever the data size (conditional
+aggregation, grouped by discipline or status), each on an index:
+- budgets: `cw_budget_once_per_month` (discipline, month);
+- used and overrun: requests by `cw_request_delivered` (delivered_at), joined to their
+  ledger rows by the ledger's request index;
+- delivery: `cw_request_delivered`;
+- status now: the status index, reading only requests under way (not the finished bulk).
+
+Issue 8 extends this module (more figures, comparisons with the previous period);
+add a figure by adding its definition to `DEFINITIONS` and computing it in one of the
+aggregates here (or one new aggregate), never per row.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from content_workflow.models import BudgetEntry, ExpertInputRequest, TimeBudget
+from content_workflow.permissions import managed_discipline_ids, reads_everything
+from content_workflow.transitions import UNFINISHED, Status
+from disciplines.models import Discipline
+
+ZERO = Decimal(0)
+
+
+# --- What each figure counts: the one place --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Definition:
+    label: str
+    explanation: str
+    unit: str  # "hours", "count", "share", "duration", "rating"
+
+
+DEFINITIONS = {
+    "hours_approved": Definition(
+        _("Approved"),
+        _("Hours the discipline managers approved for the months of the period."),
+        "hours",
+    ),
+    "hours_reserved": Definition(
+        _("Reserved"),
+        _("Hours set aside for requests being worked on, in the month each request is due."),
+        "hours",
+    ),
+    "hours_used": Definition(
+        _("Used"),
+        _("Hours spent within the estimate on input delivered in the period, in the month it was delivered."),
+        "hours",
+    ),
+    "hours_overrun": Definition(
+        _("Overrun"),
+        _("Hours spent beyond the estimate on input delivered in the period, in the month it was delivered."),
+        "hours",
+    ),
+    "hours_remaining": Definition(
+        _("Remaining"),
+        _("Approved minus reserved and used, as counted here (never below zero)."),
+        "hours",
+    ),
+    "hours_delivered": Definition(
+        _("Hours delivered"),
+        _("Used plus overrun: every hour the experts spent on input delivered in the period."),
+        "hours",
+    ),
+    "contributions": Definition(
+        _("Contributions"),
+        _("Requests whose input was delivered in the period (one contribution each)."),
+        "count",
+    ),
+    "lead_time": Definition(
+        _("Average lead time"),
+        _("From submitting a request to delivering its input, averaged over the input delivered in the period."),
+        "duration",
+    ),
+    "on_time": Definition(
+        _("On time"),
+        _("Share of the input delivered in the period that arrived by its due date."),
+        "share",
+    ),
+    "rating": Definition(
+        _("Average rating"),
+        _("How useful the requesters found the input delivered in the period (1 to 5), where they rated it."),
+        "rating",
+    ),
+    "requests_open": Definition(
+        _("Open"),
+        _("Requests submitted and not yet delivered or cancelled, now: the sum of the statuses listed below."),
+        "count",
+    ),
+    "requests_overdue": Definition(
+        _("Past their due date"),
+        _("Open requests whose due date has passed, now."),
+        "count",
+    ),
+    "requests_delivered_now": Definition(
+        _("Delivered, to be completed"),
+        _("Input delivered, waiting for the requester to complete the request, now."),
+        "count",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure with what it counts. `value` is a Decimal (hours), an int (count), a
+    fraction 0-1 (share), a timedelta (duration) or a float (rating); None: no data."""
+
+    key: str
+    value: object
+
+    @property
+    def definition(self):
+        return DEFINITIONS[self.key]
+
+    @property
+    def label(self):
+        return self.definition.label
+
+    @property
+    def explanation(self):
+        return self.definition.explanation
+
+    @property
+    def unit(self):
+        return self.definition.unit
+
+
+# --- Period and scope --------------------------------------------------------------------------
+
+
+def _month_start(day):
+    return day.replace(day=1)
+
+
+def _shift_month(month, months):
+    index = month.year * 12 + month.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Calendar days `start` to `end`, both included, in the site's time zone."""
+
+    start: datetime.date
+    end: datetime.date
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError("a period ends on or after its start")
+
+    @classmethod
+    def month(cls, day):
+        start = _month_start(day)
+        return cls(start, _shift_month(start, 1) - datetime.timedelta(days=1))
+
+    @classmethod
+    def quarter(cls, day):
+        start = datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+        return cls(start, _shift_month(start, 3) - datetime.timedelta(days=1))
+
+    @classmethod
+    def year(cls, day):
+        return cls(datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31))
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+
+    def previous(self):
+        """The period of the same length just before (a whole month or year before
+        a whole month or year: same number of months)."""
+        if self.start.day == 1 and (self.end + datetime.timedelta(days=1)).day == 1:
+            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+            start = _shift_month(self.start, -months)
+            return Period(start, self.start - datetime.timedelta(days=1))
+        return Period(self.start - datetime.timedelta(days=self.days), self.start - datetime.timedelta(days=1))
+
+    @property
+    def first_month(self):
+        return _month_start(self.start)
+
+    @property
+    def last_month(self):
+        return _month_start(self.end)
+
+    @property
+    def is_one_month(self):
+        return self == Period.month(self.start)
+
+    def bounds(self):
+        """[start, end) as aware datetimes: local midnight of the first day and of the
+        day after the last, so an instant belongs to the local day it happened on."""
+        zone = timezone.get_current_timezone()
+        begin = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone)
+        after = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+        return begin, after
+
+
+# The periods a dashboard offers, by their query value (?period=...), in menu order.
+PERIOD_CHOICES = {
+    "month": (_("This month"), lambda today: Period.month(today)),
+    "last-month": (_("Last month"), lambda today: Period.month(today).previous()),
+    "quarter": (_("This quarter"), lambda today: Period.quarter(today)),
+    "year": (_("This year"), lambda today: Period.year(today)),
+}
+DEFAULT_PERIOD = "month"
+
+
+def period_from_query(value, *, today=None):
+    """(key, Period) for a `?period=` value; anything unknown is this month."""
+    today = today or timezone.localdate()
+    key = value if value in PERIOD_CHOICES else DEFAULT_PERIOD
+    return key, PERIOD_CHOICES[key][1](today)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which disciplines the figures cover: `discipline_ids` None means all."""
+
+    discipline_ids: frozenset | None = None
+
+    @classmethod
+    def everything(cls):
+        return cls(None)
+
+    @classmethod
+    def of(cls, ids):
+        return cls(frozenset(ids))
+
+    @classmethod
+    def for_user(cls, user):
+        """All disciplines for those who read everything (executives, governance leads,
+        admins); otherwise the disciplines the user manages (as manager or deputy)."""
+        if reads_everything(user):
+            return cls.everything()
+        return cls.of(managed_discipline_ids(user))
+
+    @property
+    def is_everything(self):
+        return self.discipline_ids is None
+
+    def filter(self, queryset, lookup):
+        """`queryset` limited to the scope's disciplines through `lookup` (a discipline id path)."""
+        if self.discipline_ids is None:
+            return queryset
+        return queryset.filter(**{f"{lookup}__in": self.discipline_ids})
+
+
+# --- Hours: approved, reserved, used, overrun --------------------------------------------------
+
+
+@dataclass
+class HoursRow:
+    """One discipline's hours in the period. Same interface as the budget pages' rows
+    (`charts.budget_bar` draws either); `budget` is None when the row has no hours at all."""
+
+    discipline: Discipline
+    approved: Decimal = ZERO
+    reserved: Decimal = ZERO
+    used: Decimal = ZERO
+    overrun: Decimal = ZERO
+    has_budget: bool = False
+    can_act: bool = False
+
+    @property
+    def budget(self):
+        return None if self.is_empty else True
+
+    @property
+    def remaining(self):
+        return max(self.approved - self.reserved - self.used, ZERO)
+
+    @property
+    def delivered(self):
+        return self.used + self.overrun
+
+    @property
+    def extent(self):
+        return max(self.approved, self.reserved + self.used) + self.overrun
+
+    @property
+    def use_share(self):
+        if not self.approved:
+            return None
+        return (self.reserved + self.used) / self.approved
+
+    @property
+    def is_empty(self):
+        return not (self.has_budget or self.reserved or self.used or self.overrun)
+
+
+@dataclass
+class HoursFigures:
+    period: Period
+    rows: list = field(default_factory=list)
+
+    def _total(self, name):
+        return sum((getattr(row, name) for row in self.rows), ZERO)
+
+    @property
+    def approved(self):
+        return Figure("hours_approved", self._total("approved"))
+
+    @property
+    def reserved(self):
+        return Figure("hours_reserved", self._total("reserved"))
+
+    @property
+    def used(self):
+        return Figure("hours_used", self._total("used"))
+
+    @property
+    def overrun(self):
+        return Figure("hours_overrun", self._total("overrun"))
+
+    @property
+    def remaining(self):
+        return Figure("hours_remaining", self._total("remaining"))
+
+    @property
+    def delivered(self):
+        return Figure("hours_delivered", self.used.value + self.overrun.value)
+
+    @property
+    def booked_share(self):
+        """Used and reserved as a share of approved (None without approved hours)."""
+        approved = self.approved.value
+        return (self.used.value + self.reserved.value) / approved if approved else None
+
+    @property
+    def figures(self):
+        return [self.approved, self.reserved, self.used, self.overrun, self.remaining]
+
+    @property
+    def scale(self):
+        """One scale for all bars, so lengths compare across disciplines."""
+        return max([row.extent for row in self.rows] + [Decimal(1)])
+
+
+def _delivered_in(period):
+    begin, after = period.bounds()
+    return Q(delivered_at__gte=begin, delivered_at__lt=after)
+
+
+def hours_by_discipline(period, scope, *, always=(), can_act=()):
+    """HoursFigures for the period: a row per discipline with any hours (plus a row for
+    each discipline in `always`, e.g. those a manager approves for). Three queries.
+
+    Approved and reserved hours are those of the budgets of every month the period
+    touches (budgets are monthly); used and overrun hours those of the input delivered
+    between the period's first and last day.
+
+    `can_act` (discipline ids) marks the rows whose budget the reader may approve.
+    """
+    budgets = scope.filter(
+        TimeBudget.objects.filter(month__gte=period.first_month, month__lte=period.last_month), "discipline_id"
+    )
+    budgets = (
+        budgets.order_by()
+        .values("discipline_id")
+        .annotate(approved=Sum("approved_hours"), reserved=Sum("reserved_hours"), n=Count("pk"))
+    )
+    # Used and overrun: the ledger rows of the requests delivered in the period, wherever
+    # their budget's month lies (a request due next month may be delivered this month).
+    delivered = ExpertInputRequest.objects.filter(_delivered_in(period)).order_by().values("pk")
+    spent = scope.filter(
+        BudgetEntry.objects.filter(
+            kind__in=(BudgetEntry.Kind.CONSUME, BudgetEntry.Kind.OVERRUN), request_id__in=delivered
+        ),
+        "budget__discipline_id",
+    )
+    spent = (
+        spent.order_by()
+        .values("budget__discipline_id")
+        .annotate(
+            used=Sum("hours", filter=Q(kind=BudgetEntry.Kind.CONSUME)),
+            overrun=Sum("hours", filter=Q(kind=BudgetEntry.Kind.OVERRUN)),
+        )
+    )
+    values = {}
+    for row in budgets:
+        values.setdefault(row["discipline_id"], {}).update(
+            approved=row["approved"] or ZERO, reserved=row["reserved"] or ZERO, has_budget=bool(row["n"])
+        )
+    for row in spent:
+        values.setdefault(row["budget__discipline_id"], {}).update(
+            used=row["used"] or ZERO, overrun=row["overrun"] or ZERO
+        )
+    always_ids = {getattr(discipline, "pk", discipline) for discipline in always}
+    ids = set(values) | always_ids
+    disciplines = Discipline.objects.filter(pk__in=ids).order_by("position", "name") if ids else []
+    can_act = set(can_act)
+    rows = [
+        HoursRow(discipline, **values.get(discipline.pk, {}), can_act=discipline.pk in can_act)
+        for discipline in disciplines
+    ]
+    rows = [row for row in rows if not row.is_empty or row.discipline.pk in always_ids]
+    return HoursFigures(period, rows)
+
+
+# --- Delivery: what the input delivered in the period was like ------------------------------------
+
+
+@dataclass
+class DeliveryFigures:
+    period: Period
+    contributions: Figure
+    lead_time: Figure
+    on_time: Figure
+    rating: Figure
+    hours_delivered: Figure
+
+    @property
+    def figures(self):
+        return [self.contributions, self.hours_delivered, self.lead_time, self.on_time, self.rating]
+
+    @property
+    def is_empty(self):
+        return not self.contributions.value and not self.hours_delivered.value
+
+
+def delivery_figures(period, scope, *, hours=None):
+    """Contributions, lead time, on-time share and rating of the input delivered in the
+    period, with the hours delivered taken from `hours` (HoursFigures of the same
+    period and scope; computed if not given). One query (three without `hours`)."""
+    if hours is None:
+        hours = hours_by_discipline(period, scope)
+    requests = scope.filter(ExpertInputRequest.objects.filter(_delivered_in(period)), "target_discipline_id")
+    result = (
+        requests.order_by()
+        .annotate(lead=ExpressionWrapper(F("delivered_at") - F("submitted_at"), output_field=DurationField()))
+        .aggregate(
+            delivered=Count("pk"),
+            on_time=Count("pk", filter=Q(delivered_at__date__lte=F("due_date"))),
+            lead_time=Avg("lead", filter=Q(submitted_at__isnull=False)),
+            rating=Avg("contribution__usefulness"),
+        )
+    )
+    delivered = result["delivered"] or 0
+    return DeliveryFigures(
+        period=period,
+        contributions=Figure("contributions", delivered),
+        lead_time=Figure("lead_time", result["lead_time"]),
+        on_time=Figure("on_time", Decimal(result["on_time"]) / delivered if delivered else None),
+        rating=Figure("rating", result["rating"]),
+        hours_delivered=hours.delivered,
+    )
+
+
+# --- Requests now --------------------------------------------------------------------------------
+
+OPEN_ORDER = [status for status in Status if status in UNFINISHED]
+
+
+@dataclass
+class StatusGroup:
+    """A figure and the statuses it sums, [(Status, count)] (those with requests only)."""
+
+    figure: Figure
+    statuses: list
+
+
+@dataclass
+class StatusFigures:
+    open: StatusGroup
+    delivered: StatusGroup
+    overdue: Figure
+
+    @property
+    def groups(self):
+        return [self.open, self.delivered]
+
+    @property
+    def is_empty(self):
+        return not any(group.figure.value for group in self.groups)
+
+    @property
+    def scale(self):
+        return max([count for group in self.groups for _status, count in group.statuses] + [1])
+
+
+def request_status_figures(scope, *, today=None):
+    """The requests under way now, by status: open (submitted, not yet delivered or
+    cancelled) and delivered (waiting to be completed), and the open ones past their due
+    date. One query, on the status index: finished requests (completed, cancelled, the
+    bulk of the table) are not read; period figures count those."""
+    today = today or timezone.localdate()
+    under_way = [*OPEN_ORDER, Status.DELIVERED]
+    requests = scope.filter(ExpertInputRequest.objects.filter(status__in=under_way), "target_discipline_id")
+    rows = (
+        requests.order_by()
+        .values("status")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(status__in=UNFINISHED, due_date__lt=today)))
+    )
+    counts, overdue = {}, 0
+    for row in rows:
+        counts[row["status"]] = row["n"]
+        overdue += row["overdue"]
+
+    def group(key, statuses):
+        listed = [(status, counts[status.value]) for status in statuses if counts.get(status.value)]
+        return StatusGroup(Figure(key, sum(count for _status, count in listed)), listed)
+
+    return StatusFigures(
+        open=group("requests_open", OPEN_ORDER),
+        delivered=group("requests_delivered_now", (Status.DELIVERED,)),
+        overdue=Figure("requests_overdue", overdue),
+    )
+
+
+# --- Everything at once ----------------------------------------------------------------------------
+
+
+def summary(period, scope, *, today=None):
+    """Every figure of DEFINITIONS for the period and scope, as {key: Figure}, in five
+    queries: what an export or the API can serve next to the page (issue 8)."""
+    hours = hours_by_discipline(period, scope)
+    delivery = delivery_figures(period, scope, hours=hours)
+    now = request_status_figures(scope, today=today)
+    figures = [
+        *hours.figures,
+        *delivery.figures,
+        now.open.figure,
+        now.delivered.figure,
+        now.overdue,
+    ]
+    return {figure.key: figure for figure in figures}
