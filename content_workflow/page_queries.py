@@ -13,7 +13,6 @@ from django.utils import timezone
 from content_workflow import selectors
 from content_workflow.models import (
     Contribution,
-    ExpertInputRequest,
     TimeAllocationRequest,
     TimeBudget,
 )
@@ -97,10 +96,14 @@ def request_rows(user, *, mine=True, status="", query=""):
 
 def contributions_of(user):
     """What `user` delivered, newest first, with the requester's rating and thanks.
-    Two queries whatever the count: the page and its total."""
-    visible = ExpertInputRequest.objects.visible_to(user).values("pk")
+    Two queries whatever the count: the page and its total.
+
+    No visibility filter: the author of a contribution was the request's assignee, and
+    assignees now or before always see the request (a delivered request is never a
+    draft). Filtering through the visible requests anyway made PostgreSQL join and
+    sort every contribution the expert ever made to show the newest three."""
     return (
-        Contribution.objects.filter(author=user, request__in=visible)
+        Contribution.objects.filter(author=user)
         .select_related("request", "request__requester", "request__target_discipline")
         .order_by("-created_at", "-pk")
     )

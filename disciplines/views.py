@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +29,7 @@ from disciplines.models import Absence, ApplicationArea, Discipline, Expertise, 
 from disciplines.permissions import can_edit_catalogue
 from governance.access import log_denied
 from governance.form_errors import add_service_errors
+from governance.pagination import KeysFirstPaginator
 
 logger = logging.getLogger(__name__)
 
@@ -243,7 +243,7 @@ def area_delete(request, slug, pk):
 def people(request):
     filterset = MembershipFilterSet(request.GET or None, queryset=Membership.objects.all())
     people = page_queries.people_in(filterset.qs).prefetch_related(*page_queries.person_details())
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     return _render(request, "disciplines/people.html", {"filter": filterset, "page_obj": page})
 
 

@@ -298,7 +298,11 @@ class Contribution(models.Model):
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
         # The dashboards' figures count the contributions of a recent window.
-        indexes = [models.Index(fields=["created_at"], name="cw_contribution_created")]
+        indexes = [
+            models.Index(fields=["created_at"], name="cw_contribution_created"),
+            # An expert's own contributions, newest first (/work/ and /work/contributions/).
+            models.Index(fields=["author", "-created_at", "-id"], name="cw_contribution_author"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(hours_spent__gt=0), name="cw_contribution_hours_positive"),
             models.CheckConstraint(

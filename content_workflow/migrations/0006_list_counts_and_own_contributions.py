@@ -1,5 +1,6 @@
-# Requester and assignee ride along in the managers' list index, so counting what a
-# manager sees is answered from the index alone (see permissions.request_visibility).
+# Requester and assignee ride along in the managers' list index, so counting what a manager
+# sees is answered from the index alone (permissions.request_visibility); an expert's own
+# contributions, newest first, from an index (page_queries.contributions_of).
 
 from django.conf import settings
 from django.db import migrations, models
@@ -16,6 +17,10 @@ class Migration(migrations.Migration):
         migrations.RemoveIndex(
             model_name="expertinputrequest",
             name="cw_request_discipline_due",
+        ),
+        migrations.AddIndex(
+            model_name="contribution",
+            index=models.Index(fields=["author", "-created_at", "-id"], name="cw_contribution_author"),
         ),
         migrations.AddIndex(
             model_name="expertinputrequest",
