@@ -62,6 +62,15 @@ class OrganisationalModelForm(forms.Form):
         return [(radio, MODEL_TYPES[radio.data["value"]]) for radio in self["type"]]
 
 
+class PublishForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        required=False,  # left empty: the model keeps its name
+        help_text=_("The name everyone sees on the dashboards. A published model cannot be renamed later."),
+    )
+
+
 class HubForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, initial=_("Social media centre of excellence"))
     home_discipline = forms.ModelChoiceField(

@@ -25,6 +25,7 @@ from governance.forms import (
     RACI_CHOICES,
     HubForm,
     OrganisationalModelForm,
+    PublishForm,
     RaciSubmission,
     SpokeForm,
     cell_name,
@@ -40,6 +41,10 @@ from governance.validation import model_problems
 def _not_draft_message():
     # Same text as the service's refusal, so one translation serves both.
     return _("A published model cannot be edited: copy it to a draft and publish that.")
+
+
+class _InvalidForm(Exception):
+    pass
 
 
 # --- Access ------------------------------------------------------------------------------
@@ -301,10 +306,20 @@ def model_publish(request, pk):
     if refused:
         return refused
     refusal, status = None, 200
+    # A copy named "… (draft)" before versions were used is offered without that suffix.
+    form = PublishForm(initial={"name": services.without_copy_suffix(model.name) or model.name})
     if request.method == "POST":
+        form = PublishForm(request.POST, initial=form.initial)
         previous = selectors.active_model()
         try:
-            services.model_publish(model=model, actor=request.user)
+            if not form.is_valid():
+                raise _InvalidForm
+            model = services.model_publish(model=model, actor=request.user, name=form.cleaned_data["name"] or None)
+        except _InvalidForm:
+            status = 400
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            status = 400
         except services.PublishRefused as exc:
             messages.error(request, exc.message)
             refusal, status = exc.problems, 400
@@ -318,7 +333,7 @@ def model_publish(request, pk):
                 text = _("“%(name)s” is now the active model.") % {"name": model}
             messages.success(request, text)
             return redirect("models:detail", pk=model.pk)
-    context = {"model": model, **_draft_review(model)}
+    context = {"model": model, "form": form, **_draft_review(model)}
     if refusal is not None:
         context["problems"] = refusal  # exactly what the service refused on
     return render(request, "governance/model_publish.html", context, status=status)

@@ -214,7 +214,7 @@ def test_copying_makes_a_draft_with_the_same_units_and_cells(api_for, lead, acti
 def test_copying_without_a_name_names_the_draft_after_the_source(api_for, lead, active):
     response = api_for(lead).post(f"/api/v1/org-models/{active.pk}/copy/")
     assert response.status_code == 201
-    assert response.json()["name"] == "Active model (draft)"
+    assert response.json()["name"] == "Active model (version 2)"
 
 
 def test_a_copy_name_that_is_too_long_names_the_field(api_for, lead, active):
