@@ -164,7 +164,8 @@ class OrganisationalModelViewSet(viewsets.ModelViewSet):
         body = s.PublishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with service_write():
-            model = services.model_publish(model=model, actor=request.user, name=body.validated_data.get("name") or None)
+            name = body.validated_data.get("name") or None
+            model = services.model_publish(model=model, actor=request.user, name=name)
         return Response(self.get_serializer(self._reloaded(model)).data)
 
     @extend_schema(
