@@ -61,7 +61,7 @@ def seed_model(*, actor):
         name="Social media centre of excellence",
         type=ModelType.HUB_AND_SPOKE,
         executive_sponsor=people.get("executive"),
-        notes="Hub and spoke, as the talk recommends: the centre of excellence in Corporate Communications "
+        notes="Hub and spoke: the centre of excellence in Corporate Communications "
         "enables the disciplines, which act themselves.",
     )
     hub = services.hub_save(

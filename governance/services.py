@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disciplines.models import Membership
 from governance.access import log_denied
 from governance.errors import DomainError
 from governance.models import Hub, ModelType, OrganisationalModel, Responsibility, Spoke
@@ -224,6 +225,33 @@ def hub_remove(*, hub, actor):
     _drop_orphaned_cells(locked, home)
 
 
+def _check_not_a_hub_home(model, discipline):
+    hub = model.hubs.filter(home_discipline=discipline).first()
+    if hub is not None:
+        raise ValidationError(
+            {
+                "discipline": _(
+                    "%(discipline)s is already in this model as the home of the hub “%(hub)s”: "
+                    "a discipline sits in one place only."
+                )
+                % {"discipline": discipline, "hub": hub.name}
+            }
+        )
+
+
+def _check_liaison(liaison, discipline):
+    """A spoke's liaison is someone active who works in that discipline (in any function)."""
+    if not liaison.is_active or not Membership.objects.filter(user=liaison, discipline=discipline).exists():
+        raise ValidationError(
+            {
+                "liaison": _(
+                    "%(person)s does not work in %(discipline)s: choose the liaison from the people of that discipline."
+                )
+                % {"person": liaison.get_full_name() or liaison.get_username(), "discipline": discipline}
+            }
+        )
+
+
 @transaction.atomic
 def spoke_save(*, model, actor, spoke=None, discipline, hub=None, liaison=None):
     """Add a spoke to a draft, or change one of its spokes."""
@@ -239,6 +267,10 @@ def spoke_save(*, model, actor, spoke=None, discipline, hub=None, liaison=None):
         raise ValidationError(
             {"discipline": _("%(discipline)s is already a spoke of this model.") % {"discipline": discipline}}
         )
+    if discipline.pk != previous:
+        _check_not_a_hub_home(locked, discipline)
+    if liaison is not None and (liaison.pk != spoke.liaison_id or discipline.pk != previous):
+        _check_liaison(liaison, discipline)
     spoke.discipline = discipline
     spoke.hub = hub
     spoke.liaison = liaison

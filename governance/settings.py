@@ -139,6 +139,8 @@ ANONYMOUS_USER_NAME = None
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language, used by every template and service (governance/formats/).
+FORMAT_MODULE_PATH = ["governance.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True

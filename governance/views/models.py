@@ -384,7 +384,9 @@ def spoke_edit(request, pk, spoke_pk=None):
     if refused:
         return refused
     spoke = (
-        get_object_or_404(Spoke.objects.select_related("discipline"), pk=spoke_pk, model=model) if spoke_pk else None
+        get_object_or_404(Spoke.objects.select_related("discipline", "liaison"), pk=spoke_pk, model=model)
+        if spoke_pk
+        else None
     )
     if spoke:
         initial = {"discipline": spoke.discipline_id, "hub": spoke.hub_id, "liaison": spoke.liaison_id}
@@ -393,7 +395,7 @@ def spoke_edit(request, pk, spoke_pk=None):
         hubs = list(model.hubs.values_list("pk", flat=True)[:2])
         initial = {"hub": hubs[0]} if len(hubs) == 1 else {}
     if request.method == "POST":
-        form = SpokeForm(request.POST, initial=initial, model=model)
+        form = SpokeForm(request.POST, initial=initial, model=model, spoke=spoke)
         if form.is_valid():
             try:
                 services.spoke_save(model=model, actor=request.user, spoke=spoke, **form.cleaned_data)
@@ -405,7 +407,7 @@ def spoke_edit(request, pk, spoke_pk=None):
                 )
                 return redirect("models:detail", pk=model.pk)
     else:
-        form = SpokeForm(initial=initial, model=model)
+        form = SpokeForm(initial=initial, model=model, spoke=spoke)
     title = _("Edit spoke “%(name)s”") % {"name": spoke.discipline.label} if spoke else _("Add a spoke")
     return _unit_page(request, model, form, title)
 

@@ -200,7 +200,7 @@ def test_submit_true_submits_and_routing_follows_the_commit(
     assert response.json()["status"] == "submitted"
     detail = api.get(url(REQUESTS, response.json()["id"])).json()
     assert detail["status"] == "assigned" and detail["assignee"]["id"] == team.expert.pk
-    assert detail["routing_reason"].startswith("matched: pricing, api")
+    assert detail["routing_reason"].startswith("Their expertise covers the topics pricing, api.")
 
 
 @pytest.mark.parametrize(

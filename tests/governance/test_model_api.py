@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from disciplines.models import Membership
 from governance.models import Activity, Hub, OrganisationalModel, Responsibility, Spoke
 
 Status = OrganisationalModel.Status
@@ -307,6 +308,7 @@ def test_only_leads_change_units(api_for, request, persona, active, disciplines)
 
 
 def test_lead_adds_and_moves_a_spoke(api_for, lead, draft, disciplines):
+    Membership.objects.create(user=lead, discipline=disciplines["legal"], function=Membership.Function.EXPERT)
     api = api_for(lead)
     hub = draft.hubs.get()
     created = api.post(
