@@ -86,7 +86,10 @@ def test_communicator_asks_submits_and_sees_the_assignee_and_why(
     page = text_of(detail)
     assert "Your request is submitted" in page
     assert "Assigned" in page and team.expert.get_full_name() in page
-    assert "Their expertise covers the topics pricing, api. The 2.5 h of this request fit into their 6 h a week; nothing else was open." in page  # the routing reason
+    assert (
+        "Their expertise covers the topics pricing, api. "
+        "The 2.5 h of this request fit into their 6 h a week; nothing else was open."
+    ) in page  # the routing reason
     assert "2.5 h reserved in the" in page
     assert "Cancel request" in page and "Edit" not in page
 
