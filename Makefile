@@ -36,11 +36,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.checked
 # The embedded default: SQLite file, tasks in-process, demo data, DEBUG on.
 run: export DEBUG ?= 1
 run: $(VENV)/.runtime
-	$(MANAGE) compiletranslations
-	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	$(MANAGE) runserver 127.0.0.1:8000
+	@$(MANAGE) compiletranslations
+	@$(MANAGE) migrate --noinput
+	@$(MANAGE) seed_demo
+	@$(MANAGE) runserver 127.0.0.1:8000
 
 # The whole suite. DATABASE_URL and CELERY_BROKER_URL switch it to PostgreSQL and Redis,
 # where the tests marked integration start a real Celery worker.

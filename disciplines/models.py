@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.i18n import Bilingual
 
@@ -56,7 +57,9 @@ class Discipline(Bilingual, models.Model):
 class ApplicationArea(Bilingual, models.Model):
     """What social media is used for in a discipline."""
 
-    discipline = models.ForeignKey(Discipline, on_delete=models.CASCADE, related_name="application_areas")
+    discipline = models.ForeignKey(
+        Discipline, on_delete=models.CASCADE, related_name="application_areas", verbose_name=_("discipline")
+    )
     title = models.CharField(_("title"), max_length=120)
     title_de = models.CharField(_("title (German)"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -83,8 +86,12 @@ class Membership(models.Model):
         MANAGER = "manager", _("Manager")
         COMMUNICATOR = "communicator", _("Communicator")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    discipline = models.ForeignKey(Discipline, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    discipline = models.ForeignKey(
+        Discipline, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("discipline")
+    )
     function = models.CharField(_("function"), max_length=20, choices=Function.choices)
     weekly_capacity_hours = models.DecimalField(
         _("weekly capacity (hours)"),
@@ -114,20 +121,25 @@ class Membership(models.Model):
 class Expertise(models.Model):
     """Topic tags and a short profile, so routing can match requests to experts."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expertise")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expertise", verbose_name=_("person")
+    )
     tags = models.JSONField(_("topic tags"), default=list, blank=True)
     profile = models.TextField(_("profile"), blank=True, max_length=2000)
 
     class Meta:
-        verbose_name = _("expertise")
-        verbose_name_plural = _("expertise")
+        # "Expertise" reads as English on the German admin index: the context gives German its own word.
+        verbose_name = pgettext_lazy("model name", "expertise")
+        verbose_name_plural = pgettext_lazy("model name plural", "expertise")
 
     def __str__(self):
         return f"{self.user}: {', '.join(self.tags)}"
 
 
 class Absence(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absences", verbose_name=_("person")
+    )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
     deputy = models.ForeignKey(

@@ -2,6 +2,7 @@
 steps in order; every step is idempotent and goes through the services."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from governance.access import Role, role_group
 
@@ -21,6 +22,7 @@ def seed_accounts(*, password):
     """Create the demo accounts that are missing; existing ones are left as they are."""
     User = get_user_model()
     created = []
+    hashed = None
     for username, first_name, last_name, role in DEMO_ACCOUNTS:
         user, was_created = User.objects.get_or_create(
             username=username,
@@ -33,7 +35,10 @@ def seed_accounts(*, password):
             },
         )
         if was_created:
-            user.set_password(password)
+            # Hashed once for all: a hash costs Django's full PBKDF2 work factor (seconds on
+            # a busy machine), and the demo password is public anyway, so one salt loses nothing.
+            hashed = hashed or make_password(password)
+            user.password = hashed
             user.save(update_fields=["password"])
             created.append(username)
         if role is not None:
@@ -61,7 +66,7 @@ def seed_model(*, actor):
         name="Social media centre of excellence",
         type=ModelType.HUB_AND_SPOKE,
         executive_sponsor=people.get("executive"),
-        notes="Hub and spoke, as the talk recommends: the centre of excellence in Corporate Communications "
+        notes="Hub and spoke: the centre of excellence in Corporate Communications "
         "enables the disciplines, which act themselves.",
     )
     hub = services.hub_save(

@@ -4,6 +4,7 @@ They validate and translate input; the services hold the rules and do the writes
 """
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
@@ -11,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from disciplines.models import Discipline
+from disciplines.models import Discipline, Membership
 from governance.model_types import MODEL_TYPES
 from governance.models import ModelType, Responsibility
 from governance.services import CellChange
@@ -62,6 +63,15 @@ class OrganisationalModelForm(forms.Form):
         return [(radio, MODEL_TYPES[radio.data["value"]]) for radio in self["type"]]
 
 
+class PublishForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        required=False,  # left empty: the model keeps its name
+        help_text=_("The name everyone sees on the dashboards. A published model cannot be renamed later."),
+    )
+
+
 class HubForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, initial=_("Social media centre of excellence"))
     home_discipline = forms.ModelChoiceField(
@@ -81,8 +91,36 @@ class HubForm(forms.Form):
         self.fields["lead"].queryset = _people(_keep(self.initial, "lead"))
 
 
+class LiaisonField(forms.ChoiceField):
+    """People grouped by the discipline they work in; cleans to the user."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {}
+
+    def offer(self, groups, keep=None):
+        """`groups`: [(discipline, [user, ...])]; `keep`: the liaison already chosen."""
+        choices = [("", _("Nobody yet"))]
+        if keep is not None:
+            self.people[str(keep.pk)] = keep
+            choices.append((str(keep.pk), person_name(keep)))
+        for discipline, people in groups:
+            options = [(str(user.pk), person_name(user)) for user in people if keep is None or user.pk != keep.pk]
+            if options:
+                choices.append((discipline.label, options))
+            self.people.update((str(user.pk), user) for user in people)
+        self.choices = choices
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.people.get(value) if value else None
+
+
 class SpokeForm(forms.Form):
-    discipline = forms.ModelChoiceField(label=_("Discipline"), queryset=Discipline.objects.all())
+    """Offers only what the service allows: disciplines not yet in the model, and as
+    liaison the people who work in one of them. The service checks both again."""
+
+    discipline = forms.ModelChoiceField(label=_("Discipline"), queryset=Discipline.objects.none())
     hub = forms.ModelChoiceField(
         label=_("Hub"),
         queryset=None,
@@ -90,18 +128,33 @@ class SpokeForm(forms.Form):
         empty_label=_("No hub"),
         help_text=_("The hub that enables this spoke. Only hubs of this model are offered."),
     )
-    liaison = PersonField(
+    liaison = LiaisonField(
         label=_("Liaison"),
-        queryset=None,
         required=False,
-        empty_label=_("Nobody yet"),
-        help_text=_("The person in the discipline the hub talks to."),
+        help_text=_("The person in the discipline the hub talks to: someone who works in the spoke's discipline."),
     )
 
-    def __init__(self, *args, model, **kwargs):
+    def __init__(self, *args, model, spoke=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hub"].queryset = model.hubs.all()
-        self.fields["liaison"].queryset = _people(_keep(self.initial, "liaison"))
+        taken = set(model.spokes.values_list("discipline_id", flat=True))
+        taken |= set(model.hubs.values_list("home_discipline_id", flat=True))
+        if spoke is not None:
+            taken.discard(spoke.discipline_id)
+        disciplines = list(Discipline.objects.exclude(pk__in=taken))
+        self.fields["discipline"].queryset = Discipline.objects.exclude(pk__in=taken)
+        members = defaultdict(dict)
+        memberships = (
+            Membership.objects.filter(discipline__in=disciplines, user__is_active=True)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name", "user__username")
+        )
+        for membership in memberships:
+            members[membership.discipline_id][membership.user_id] = membership.user
+        self.fields["liaison"].offer(
+            [(discipline, list(members[discipline.pk].values())) for discipline in disciplines],
+            keep=spoke.liaison if spoke is not None and spoke.liaison_id else None,
+        )
 
 
 # --- Responsibility grid ------------------------------------------------------------------

@@ -46,7 +46,10 @@ MODEL_TYPES = {
         ),
         _("One experience for customers, shared resources, the hub sees everything."),
         _("Needs executive sponsorship, programme management and buy-in; it costs."),
-        _("Most large companies; the recommendation of the talk this product comes from."),
+        _(
+            "Most large companies: the hub gives one voice, shared tools and know-how, while the disciplines "
+            "stay close to their customers and act themselves."
+        ),
         35,
     ),
     ModelType.MULTIPLE_HUB_AND_SPOKE: ModelTypeInfo(

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.i18n import Bilingual
 
@@ -133,8 +134,9 @@ class Spoke(models.Model):
 
     class Meta:
         ordering = ["discipline__position", "discipline__name"]
-        verbose_name = _("spoke")
-        verbose_name_plural = _("spokes")
+        # The German UI says "Spoke" inside sentences; as a heading (admin index) it gets a German word.
+        verbose_name = pgettext_lazy("model name", "spoke")
+        verbose_name_plural = pgettext_lazy("model name plural", "spokes")
         constraints = [models.UniqueConstraint(fields=["model", "discipline"], name="spoke_discipline_once")]
 
     def __str__(self):
@@ -171,7 +173,9 @@ class Responsibility(models.Model):
 
     model = models.ForeignKey(OrganisationalModel, on_delete=models.CASCADE, related_name="responsibilities")
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="responsibilities")
-    discipline = models.ForeignKey("disciplines.Discipline", on_delete=models.CASCADE, related_name="+")
+    discipline = models.ForeignKey(
+        "disciplines.Discipline", on_delete=models.CASCADE, related_name="+", verbose_name=_("discipline")
+    )
     role = models.CharField(_("role"), max_length=2, choices=Role.choices)
 
     class Meta:

@@ -4,6 +4,7 @@ Each function checks the actor's permission, locks the model row so that an edit
 publish never interleave, and refuses to touch a published model (copy it instead).
 """
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disciplines.models import Membership
 from governance.access import log_denied
 from governance.errors import DomainError
 from governance.models import Hub, ModelType, OrganisationalModel, Responsibility, Spoke
@@ -49,15 +51,41 @@ def _locked_draft(model):
     return locked
 
 
-def fitted_name(template, name, max_length):
-    """`template % {"name": name}`, shortening `name` (with an ellipsis) so the result fits
-    a column of `max_length`: a copy's " (draft)", longer in German, must not overflow."""
-    text = template % {"name": name}
+def fitted_name(template, name, max_length, **params):
+    """`template % {"name": name, **params}`, shortening `name` (with an ellipsis) so the
+    result fits a column of `max_length`: a copy's " (version 2)", longer in German, must
+    not overflow."""
+    text = template % {"name": name, **params}
     excess = len(text) - max_length
     if excess <= 0:
         return text
     shortened = name[: max(len(name) - excess - 1, 0)].rstrip() + "…"
-    return (template % {"name": shortened})[:max_length]
+    return (template % {"name": shortened, **params})[:max_length]
+
+
+# What a copy's name ends in: its version, in either language, or " (draft)" as copies were
+# named before (a suffix that turned false once the copy was published).
+COPY_SUFFIX = re.compile(r"\s+\((?:draft|Entwurf|version\s+\d+)\)$", re.IGNORECASE)
+
+
+def without_copy_suffix(name):
+    return COPY_SUFFIX.sub("", name)
+
+
+def copy_name(source):
+    """The source's name with the next version number: "Hub and spoke" (version 1 by
+    implication) is copied as "Hub and spoke (version 2)", and a copy of that, or a second
+    copy of the original, as "(version 3)". True before and after publishing."""
+    base = without_copy_suffix(source.name)
+    numbered = re.compile(re.escape(base) + r"\s+\(version\s+(\d+)\)$", re.IGNORECASE)
+    taken = [
+        int(match[1])
+        for name in OrganisationalModel.objects.filter(name__startswith=base).values_list("name", flat=True)
+        if (match := numbered.match(name))
+    ]
+    number = max([1, *taken]) + 1
+    max_length = OrganisationalModel._meta.get_field("name").max_length
+    return fitted_name(_("%(name)s (version %(number)s)"), base, max_length, number=number)
 
 
 # `type` defaults to the model's own default, as the API documents it (the field is optional there).
@@ -89,8 +117,7 @@ def model_copy(*, source, actor, name=None):
     """A new draft with the source's hubs, spokes and responsibilities."""
     _require_lead(actor, "model_copy")
     copy = OrganisationalModel.objects.create(
-        name=name
-        or fitted_name(_("%(name)s (draft)"), source.name, OrganisationalModel._meta.get_field("name").max_length),
+        name=name or copy_name(source),
         type=source.type,
         executive_sponsor=source.executive_sponsor,
         notes=source.notes,
@@ -122,14 +149,21 @@ def model_delete(*, model, actor):
 
 
 @transaction.atomic
-def model_publish(*, model, actor):
+def model_publish(*, model, actor, name=None):
     """Validate, archive the active model and make this one active, in one transaction.
+
+    `name`, when given, renames the model as it is published (the last moment it can be:
+    a published model is never edited).
 
     Two publishes at once: the partial unique index lets one win; the other gets a
     clear conflict instead of a second active model.
     """
     _require_lead(actor, "model_publish")
     locked = _locked_draft(model)
+    if name is not None and name.strip() and name.strip() != locked.name:
+        locked.name = name.strip()
+        others = [field.name for field in OrganisationalModel._meta.fields if field.name != "name"]
+        locked.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
     problems = model_problems(locked)
     if problems:
         raise PublishRefused(problems)
@@ -142,7 +176,7 @@ def model_publish(*, model, actor):
             locked.status = OrganisationalModel.Status.ACTIVE
             locked.published_by = actor
             locked.published_at = now
-            locked.save(update_fields=["status", "published_by", "published_at", "updated_at"])
+            locked.save(update_fields=["name", "status", "published_by", "published_at", "updated_at"])
     except IntegrityError:
         raise DomainError(
             _("Another model was published at the same moment. Reload the page to see which one is active."),
@@ -191,6 +225,33 @@ def hub_remove(*, hub, actor):
     _drop_orphaned_cells(locked, home)
 
 
+def _check_not_a_hub_home(model, discipline):
+    hub = model.hubs.filter(home_discipline=discipline).first()
+    if hub is not None:
+        raise ValidationError(
+            {
+                "discipline": _(
+                    "%(discipline)s is already in this model as the home of the hub “%(hub)s”: "
+                    "a discipline sits in one place only."
+                )
+                % {"discipline": discipline, "hub": hub.name}
+            }
+        )
+
+
+def _check_liaison(liaison, discipline):
+    """A spoke's liaison is someone active who works in that discipline (in any function)."""
+    if not liaison.is_active or not Membership.objects.filter(user=liaison, discipline=discipline).exists():
+        raise ValidationError(
+            {
+                "liaison": _(
+                    "%(person)s does not work in %(discipline)s: choose the liaison from the people of that discipline."
+                )
+                % {"person": liaison.get_full_name() or liaison.get_username(), "discipline": discipline}
+            }
+        )
+
+
 @transaction.atomic
 def spoke_save(*, model, actor, spoke=None, discipline, hub=None, liaison=None):
     """Add a spoke to a draft, or change one of its spokes."""
@@ -206,6 +267,10 @@ def spoke_save(*, model, actor, spoke=None, discipline, hub=None, liaison=None):
         raise ValidationError(
             {"discipline": _("%(discipline)s is already a spoke of this model.") % {"discipline": discipline}}
         )
+    if discipline.pk != previous:
+        _check_not_a_hub_home(locked, discipline)
+    if liaison is not None and (liaison.pk != spoke.liaison_id or discipline.pk != previous):
+        _check_liaison(liaison, discipline)
     spoke.discipline = discipline
     spoke.hub = hub
     spoke.liaison = liaison

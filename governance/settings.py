@@ -139,6 +139,8 @@ ANONYMOUS_USER_NAME = None
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language, used by every template and service (governance/formats/).
+FORMAT_MODULE_PATH = ["governance.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
@@ -188,31 +190,29 @@ SECURE_CSP = {
 }
 
 # --- E-mail -----------------------------------------------------------------------------
-# In DEBUG, mail is printed to the console unless EMAIL_HOST is set; in production it
-# goes through SMTP (EMAIL_HOST, default localhost). EMAIL_BACKEND picks another backend;
-# the SMTP options go to the SMTP backend only, since Django 6.1 refuses options a
-# backend does not know (InvalidMailer).
+# In DEBUG, mail is written to files in EMAIL_FILE_PATH (default var/mail/), one line
+# logged per message, unless EMAIL_HOST is set; in production it goes through SMTP
+# (EMAIL_HOST, default localhost). EMAIL_BACKEND picks another backend; the SMTP options
+# go to the SMTP backend only, since Django 6.1 refuses options a backend does not know
+# (InvalidMailer).
 _SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_FILE_BACKEND = "governance.mail.FileEmailBackend"
 _email_host = env_str("EMAIL_HOST")
-_email_backend = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG and not _email_host else _SMTP_BACKEND,
-)
-MAILERS = {
-    "default": {
-        "BACKEND": _email_backend,
-        "OPTIONS": {
-            "host": _email_host or "localhost",
-            "port": env_int("EMAIL_PORT", 587 if _email_host else 25, minimum=1),
-            "username": env_str("EMAIL_HOST_USER", ""),
-            "password": env_str("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS", bool(_email_host)),
-            "timeout": 10,
-        }
-        if _email_backend == _SMTP_BACKEND
-        else {},
+_email_backend = env_str("EMAIL_BACKEND", _FILE_BACKEND if DEBUG and not _email_host else _SMTP_BACKEND)
+if _email_backend == _SMTP_BACKEND:
+    _email_options = {
+        "host": _email_host or "localhost",
+        "port": env_int("EMAIL_PORT", 587 if _email_host else 25, minimum=1),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", bool(_email_host)),
+        "timeout": 10,
     }
-}
+elif _email_backend in (_FILE_BACKEND, "django.core.mail.backends.filebased.EmailBackend"):
+    _email_options = {"file_path": env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))}
+else:
+    _email_options = {}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "governance@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in e-mails; governance.checks warns when it is left on this machine.
@@ -233,8 +233,12 @@ MAX_PLANNING_DAYS = env_int("MAX_PLANNING_DAYS", 730, minimum=1)
 # Without a broker, tasks run in-process right after the transaction commits, so the
 # app works with no services at all. The database holds all state; the broker only
 # carries hints to act, and the periodic sweeper recovers anything a lost message left.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+_celery_broker = env_str("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = _celery_broker is None
+# Eager tasks still take a producer to serialise their arguments. Without a broker that
+# producer would look for an AMQP server on localhost (and log "No hostname was
+# supplied"); kombu's in-process memory transport gives it one that reaches nothing.
+CELERY_BROKER_URL = _celery_broker or "memory://localhost/"
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "governance")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -317,7 +321,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # In-process tasks would log a line per task run ("Task ... succeeded"); a worker
+        # configures its own logging and keeps them.
+        **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
+    },
 }
 
 # Demo data may never be loaded by accident into a production database.

@@ -4,6 +4,8 @@ Routing reasons and timeline events are stored as {"code": ..., params}, not as 
 so a German reader sees German even when an English-speaking worker wrote the row.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -43,19 +45,40 @@ def _listed(value):
 
 
 def routing_match_text(data):
-    """ "matched: pricing, api; open load 2 h + 1.5 h of 6 h a week" (and whether the
-    requester asked for them): the load, this request's estimate, and the weekly
-    capacity both must fit in (the rule in `content_workflow.routing`)."""
-    parts = []
+    """Why routing chose this expert, in sentences: whether the requester asked for them,
+    which of the request's topics their expertise matches, and that the estimate fits
+    their week (open load + estimate within weekly capacity, the rule in
+    `content_workflow.routing`). Hours in the reader's number format."""
+    hours = {key: format_hours(data[key]) for key in ("load", "hours", "capacity") if key in data}
+    sentences = []
     if data.get("preferred"):
-        parts.append(gettext("preferred by the requester"))
+        sentences.append(gettext("The requester asked for this expert."))
     tags = data.get("tags") or []
-    parts.append(gettext("matched: %(tags)s") % {"tags": ", ".join(tags)} if tags else gettext("no topic match"))
-    if "hours" in data:
-        parts.append(gettext("open load %(load)s h + %(hours)s h of %(capacity)s h a week") % data)
-    else:  # written before routing counted the estimate in
-        parts.append(gettext("open load %(load)s h of %(capacity)s h") % data)
-    return "; ".join(parts)
+    if tags:
+        sentences.append(gettext("Their expertise covers the topics %(tags)s.") % {"tags": ", ".join(tags)})
+    else:
+        sentences.append(
+            gettext(
+                "None of the request's topics matches their expertise; among those with room, "
+                "they had the least open work."
+            )
+        )
+    if "hours" in data and Decimal(data.get("load") or 0) == 0:
+        sentences.append(
+            gettext("The %(hours)s h of this request fit into their %(capacity)s h a week; nothing else was open.")
+            % hours
+        )
+    elif "hours" in data:
+        sentences.append(
+            gettext(
+                "The %(hours)s h of this request and the %(load)s h they already had open fit into "
+                "their %(capacity)s h a week."
+            )
+            % hours
+        )
+    elif {"load", "capacity"} <= hours.keys():  # written before routing counted the estimate in
+        sentences.append(gettext("They had %(load)s h open of %(capacity)s h a week.") % hours)
+    return " ".join(sentences)
 
 
 def nearest_text(data):

@@ -39,7 +39,7 @@ class BudgetExceeded(DomainError):
 
 
 def month_label(month):
-    return date_format(month, "F Y")
+    return date_format(month, "YEAR_MONTH_FORMAT")
 
 
 # What each kind of entry does to the counters, and the condition that must hold first.

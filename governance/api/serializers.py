@@ -145,7 +145,19 @@ class OrganisationalModelDetailSerializer(OrganisationalModelSerializer):
 
 class CopySerializer(serializers.Serializer):
     name = strict.CharField(
-        max_length=120, required=False, allow_blank=True, help_text=_("Name of the new draft (default: “… (draft)”).")
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        help_text=_("Name of the new draft (default: the source's name with the next version, “… (version 2)”)."),
+    )
+
+
+class PublishSerializer(serializers.Serializer):
+    name = strict.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        help_text=_("A new name for the model, given as it is published (default: the name it has)."),
     )
 
 

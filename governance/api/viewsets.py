@@ -142,11 +142,12 @@ class OrganisationalModelViewSet(viewsets.ModelViewSet):
     @extend_schema(
         summary="Publish a draft",
         description=(
-            "Validates the draft, archives the active model and makes this one active, in one step. "
+            "Validates the draft, archives the active model and makes this one active, in one step; an optional "
+            "`name` renames it as it is published. "
             "When rules are broken nothing changes and the answer is 400 with code `invalid_model` and "
             "`problems`: every broken rule with its code (e.g. `accountable_missing`, `hub_count`) and message."
         ),
-        request=None,
+        request=s.PublishSerializer,
         responses={
             200: s.OrganisationalModelDetailSerializer,
             400: OpenApiResponse(s.PublishRefusedSerializer, description="Broken rules; nothing was changed."),
@@ -160,8 +161,11 @@ class OrganisationalModelViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         model = self.get_object()
+        body = s.PublishSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         with service_write():
-            model = services.model_publish(model=model, actor=request.user)
+            name = body.validated_data.get("name") or None
+            model = services.model_publish(model=model, actor=request.user, name=name)
         return Response(self.get_serializer(self._reloaded(model)).data)
 
     @extend_schema(

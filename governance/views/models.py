@@ -25,6 +25,7 @@ from governance.forms import (
     RACI_CHOICES,
     HubForm,
     OrganisationalModelForm,
+    PublishForm,
     RaciSubmission,
     SpokeForm,
     cell_name,
@@ -40,6 +41,10 @@ from governance.validation import model_problems
 def _not_draft_message():
     # Same text as the service's refusal, so one translation serves both.
     return _("A published model cannot be edited: copy it to a draft and publish that.")
+
+
+class _InvalidForm(Exception):
+    pass
 
 
 # --- Access ------------------------------------------------------------------------------
@@ -301,10 +306,20 @@ def model_publish(request, pk):
     if refused:
         return refused
     refusal, status = None, 200
+    # A copy named "… (draft)" before versions were used is offered without that suffix.
+    form = PublishForm(initial={"name": services.without_copy_suffix(model.name) or model.name})
     if request.method == "POST":
+        form = PublishForm(request.POST, initial=form.initial)
         previous = selectors.active_model()
         try:
-            services.model_publish(model=model, actor=request.user)
+            if not form.is_valid():
+                raise _InvalidForm
+            model = services.model_publish(model=model, actor=request.user, name=form.cleaned_data["name"] or None)
+        except _InvalidForm:
+            status = 400
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            status = 400
         except services.PublishRefused as exc:
             messages.error(request, exc.message)
             refusal, status = exc.problems, 400
@@ -318,7 +333,7 @@ def model_publish(request, pk):
                 text = _("“%(name)s” is now the active model.") % {"name": model}
             messages.success(request, text)
             return redirect("models:detail", pk=model.pk)
-    context = {"model": model, **_draft_review(model)}
+    context = {"model": model, "form": form, **_draft_review(model)}
     if refusal is not None:
         context["problems"] = refusal  # exactly what the service refused on
     return render(request, "governance/model_publish.html", context, status=status)
@@ -369,7 +384,9 @@ def spoke_edit(request, pk, spoke_pk=None):
     if refused:
         return refused
     spoke = (
-        get_object_or_404(Spoke.objects.select_related("discipline"), pk=spoke_pk, model=model) if spoke_pk else None
+        get_object_or_404(Spoke.objects.select_related("discipline", "liaison"), pk=spoke_pk, model=model)
+        if spoke_pk
+        else None
     )
     if spoke:
         initial = {"discipline": spoke.discipline_id, "hub": spoke.hub_id, "liaison": spoke.liaison_id}
@@ -378,7 +395,7 @@ def spoke_edit(request, pk, spoke_pk=None):
         hubs = list(model.hubs.values_list("pk", flat=True)[:2])
         initial = {"hub": hubs[0]} if len(hubs) == 1 else {}
     if request.method == "POST":
-        form = SpokeForm(request.POST, initial=initial, model=model)
+        form = SpokeForm(request.POST, initial=initial, model=model, spoke=spoke)
         if form.is_valid():
             try:
                 services.spoke_save(model=model, actor=request.user, spoke=spoke, **form.cleaned_data)
@@ -390,7 +407,7 @@ def spoke_edit(request, pk, spoke_pk=None):
                 )
                 return redirect("models:detail", pk=model.pk)
     else:
-        form = SpokeForm(initial=initial, model=model)
+        form = SpokeForm(initial=initial, model=model, spoke=spoke)
     title = _("Edit spoke “%(name)s”") % {"name": spoke.discipline.label} if spoke else _("Add a spoke")
     return _unit_page(request, model, form, title)
 

@@ -153,7 +153,7 @@ def test_a_requests_page_shows_its_timeline_and_contribution(admin_client_, fill
     response = admin_client_.get(admin_url("expertinputrequest", "change", filled["delivered"].pk))
     text = response.text
     assert "notes.pdf" in text and "Input" in text
-    assert text.count("matched: pricing, api") >= 1
+    assert text.count("Their expertise covers the topics pricing, api.") >= 1
     inlines = {inline.formset.model for inline in response.context["inline_admin_formsets"]}
     assert inlines == {RequestEvent, Contribution, TimeAllocationRequest}
     assert all(not inline.has_change_permission for inline in response.context["inline_admin_formsets"])

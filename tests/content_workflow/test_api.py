@@ -200,7 +200,7 @@ def test_submit_true_submits_and_routing_follows_the_commit(
     assert response.json()["status"] == "submitted"
     detail = api.get(url(REQUESTS, response.json()["id"])).json()
     assert detail["status"] == "assigned" and detail["assignee"]["id"] == team.expert.pk
-    assert detail["routing_reason"].startswith("matched: pricing, api")
+    assert detail["routing_reason"].startswith("Their expertise covers the topics pricing, api.")
 
 
 @pytest.mark.parametrize(
@@ -427,7 +427,7 @@ def test_the_detail_carries_the_timeline_contribution_and_actions(api_for, in_st
         "delivered",
     ]
     assert body["events"][3]["assignee"]["id"] == team.expert.pk
-    assert body["events"][3]["text"].startswith("matched:")
+    assert body["events"][3]["text"].startswith("Their expertise covers the topics")
     assert body["contribution"]["hours_spent"] == "2.00"
     assert body["actions"] == ["complete"]
     assert api_for(team.lead).get(url(REQUESTS, request.pk)).json()["actions"] == []

@@ -86,7 +86,10 @@ def test_communicator_asks_submits_and_sees_the_assignee_and_why(
     page = text_of(detail)
     assert "Your request is submitted" in page
     assert "Assigned" in page and team.expert.get_full_name() in page
-    assert "matched: pricing, api; open load 0 h + 2.5 h of 6 h a week" in page  # the routing reason
+    assert (
+        "Their expertise covers the topics pricing, api. "
+        "The 2.5 h of this request fit into their 6 h a week; nothing else was open."
+    ) in page  # the routing reason
     assert "2.5 h reserved in the" in page
     assert "Cancel request" in page and "Edit" not in page
 
@@ -654,7 +657,7 @@ def test_expert_dashboard_shows_what_is_asked_and_due(client_for, in_state, team
     page = text_of(client_for(team.expert).get(reverse("dashboard", args=["expert"])))
     assert "Asked of me 1" in page and "Asked now" in page
     assert "In progress Due soon" in page and "1 due soon" in page
-    assert "My inbox" in page and "My contributions" in page
+    assert "My work" in page and "My contributions" in page
 
 
 def test_empty_dashboards_say_so(client_for, team):

@@ -143,7 +143,10 @@ def test_the_timeline_tells_the_story(in_state, team):
     ]
     assigned = request.events.get(to_status=Status.ASSIGNED)
     assert (assigned.actor, assigned.assignee) == (None, team.expert)  # the system chose
-    assert assigned.text == "matched: pricing, api; open load 0 h + 2.5 h of 6 h a week"
+    assert assigned.text == (
+        "Their expertise covers the topics pricing, api. "
+        "The 2.5 h of this request fit into their 6 h a week; nothing else was open."
+    )
     with pytest.raises(ValueError):
         assigned.save()
 

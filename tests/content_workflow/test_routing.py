@@ -180,9 +180,27 @@ def test_the_reason_says_why(routed, team, due, open_work):
     open_work(team.expert, 2)
     request = routed()
     assert request.assignee == team.expert
-    assert request.routing_reason_text == "matched: pricing, api; open load 2 h + 2.5 h of 6 h a week"
+    assert request.routing_reason_text == (
+        "Their expertise covers the topics pricing, api. "
+        "The 2.5 h of this request and the 2 h they already had open fit into their 6 h a week."
+    )
+    with translation.override("de"):  # rendered when read, in the reader's language and number format
+        assert request.routing_reason_text == (
+            "Die Expertise dieser Person deckt die Themen pricing, api ab. "
+            "Die 2,5 h dieser Anfrage und die 2 h bereits offener Arbeit passen in ihre 6 h pro Woche."
+        )
+
+
+def test_older_reasons_still_read_as_sentences():
+    from content_workflow.models.messages import describe
+
+    old = {"code": "matched", "tags": [], "load": "1.5", "capacity": "3", "preferred": True}
+    assert describe(old) == (
+        "The requester asked for this expert. None of the request's topics matches their expertise; "
+        "among those with room, they had the least open work. They had 1.5 h open of 3 h a week."
+    )
     with translation.override("de"):
-        assert request.routing_reason_text  # rendered when read, in the reader's language
+        assert describe(old).endswith("Offen waren 1,5 h von 3 h pro Woche.")
 
 
 def test_nobody_suitable_is_unroutable_with_counts(routed, team):
@@ -222,7 +240,10 @@ def test_a_request_goes_only_to_someone_it_fits(routed, team, due, open_work):
     open_work(team.expert, 5)  # eva matches best, but 5 + 4 h do not fit her 6 h
     request = routed(estimated_hours=Decimal(4))
     assert (request.status, request.assignee) == (Status.ASSIGNED, team.expert2)
-    assert request.routing_reason_text == "no topic match; open load 0 h + 4 h of 6 h a week"
+    assert request.routing_reason_text == (
+        "None of the request's topics matches their expertise; among those with room, they had the least open "
+        "work. The 4 h of this request fit into their 6 h a week; nothing else was open."
+    )
 
 
 def test_a_request_that_exactly_fills_the_week_still_fits(routed, team, due, open_work):

@@ -180,7 +180,7 @@ def test_the_copy_action_makes_a_draft(admin_client_, make_model):
     response = run_action(admin_client_, "copy_to_draft", active)
     assert response.status_code == 200
     copy = OrganisationalModel.objects.get(based_on=active)
-    assert (copy.name, copy.status, copy.hubs.count(), copy.spokes.count()) == ("Live (draft)", Status.DRAFT, 1, 3)
+    assert (copy.name, copy.status, copy.hubs.count(), copy.spokes.count()) == ("Live (version 2)", Status.DRAFT, 1, 3)
     assert any("Copied" in text for text in messages_of(response))
 
 

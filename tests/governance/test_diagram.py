@@ -10,6 +10,7 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from disciplines.models import Membership
 from governance import services
 from governance.access import Role
 from governance.diagram import build_diagram, diagram_svg
@@ -86,6 +87,7 @@ def test_svg_is_well_formed_names_every_unit_and_uses_the_discipline_colours(mak
     model = make_model(spokes=["marketing", "customer-service", "market-research"])
     liaison = make_user(first_name="Lena", last_name="Liaison")
     spoke = model.spokes.get(discipline=disciplines["marketing"])
+    Membership.objects.create(user=liaison, discipline=spoke.discipline, function=Membership.Function.EXPERT)
     services.spoke_save(
         model=model, actor=model.created_by, spoke=spoke, discipline=spoke.discipline, hub=spoke.hub, liaison=liaison
     )
@@ -303,6 +305,7 @@ def test_the_template_tag_renders_a_figure_with_a_text_alternative(make_model, d
     model = make_model(spokes=["marketing", "sales"])
     liaison = make_user(first_name="Lena", last_name="Liaison")
     spoke = model.spokes.get(discipline=disciplines["sales"])
+    Membership.objects.create(user=liaison, discipline=spoke.discipline, function=Membership.Function.EXPERT)
     services.spoke_save(
         model=model, actor=model.created_by, spoke=spoke, discipline=spoke.discipline, hub=spoke.hub, liaison=liaison
     )

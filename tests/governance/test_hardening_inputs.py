@@ -121,13 +121,13 @@ def test_copying_a_model_with_a_long_name_keeps_the_copy_name_within_the_column(
     limit = OrganisationalModel._meta.get_field("name").max_length
     assert len(name) <= limit
     assert name.startswith("N" * 100)
-    assert name.endswith("(draft)" if language == "en" else "(Entwurf)")
+    assert name.endswith("(version 2)" if language == "en" else "(Version 2)")
 
 
 def test_a_short_name_is_copied_whole(api_for, lead, make_model):
     source = make_model(name="Hub and spoke 2026", publish=True)
     response = api_for(lead).post(f"/api/v1/org-models/{source.pk}/copy/")
-    assert response.json()["name"] == "Hub and spoke 2026 (draft)"
+    assert response.json()["name"] == "Hub and spoke 2026 (version 2)"
 
 
 # --- Item 4: OPTIONS --------------------------------------------------------------------------------

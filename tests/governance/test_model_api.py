@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from disciplines.models import Membership
 from governance.models import Activity, Hub, OrganisationalModel, Responsibility, Spoke
 
 Status = OrganisationalModel.Status
@@ -214,7 +215,7 @@ def test_copying_makes_a_draft_with_the_same_units_and_cells(api_for, lead, acti
 def test_copying_without_a_name_names_the_draft_after_the_source(api_for, lead, active):
     response = api_for(lead).post(f"/api/v1/org-models/{active.pk}/copy/")
     assert response.status_code == 201
-    assert response.json()["name"] == "Active model (draft)"
+    assert response.json()["name"] == "Active model (version 2)"
 
 
 def test_a_copy_name_that_is_too_long_names_the_field(api_for, lead, active):
@@ -307,6 +308,7 @@ def test_only_leads_change_units(api_for, request, persona, active, disciplines)
 
 
 def test_lead_adds_and_moves_a_spoke(api_for, lead, draft, disciplines):
+    Membership.objects.create(user=lead, discipline=disciplines["legal"], function=Membership.Function.EXPERT)
     api = api_for(lead)
     hub = draft.hubs.get()
     created = api.post(

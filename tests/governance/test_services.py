@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
+from disciplines.models import Membership
 from governance import services
 from governance.errors import DomainError
 from governance.models import Activity, ModelType, OrganisationalModel
@@ -87,6 +88,7 @@ def test_diff_names_units_and_responsibilities_added_removed_changed(make_model,
     hub = draft.hubs.get()
     services.spoke_remove(spoke=draft.spokes.get(discipline=disciplines["sales"]), actor=lead)
     services.spoke_save(model=draft, actor=lead, discipline=disciplines["legal"], hub=hub)
+    Membership.objects.create(user=lead, discipline=disciplines["marketing"], function=Membership.Function.EXPERT)
     services.spoke_save(
         model=draft,
         actor=lead,
