@@ -480,6 +480,7 @@ def _notifications(ctx, ids, batch, row, path, times):
                 "recipient_id": recipient,
                 "kind": kind,
                 "params": params,
+                "legacy_text": "",
                 "link": f"/requests/{row['id']}/",
                 "request_id": row["id"],
                 "read_at": min(when + datetime.timedelta(hours=rng.uniform(0.1, 48)), ctx.now) if read else None,
