@@ -188,7 +188,7 @@ def test_a_digest_goes_out_in_the_recipients_language(team):
 
 # --- The migration of old rows ------------------------------------------------------------------
 
-migration = importlib.import_module("content_workflow.migrations.0006_notification_params")
+migration = importlib.import_module("content_workflow.migrations.0007_notification_params")
 
 OLD_ROWS = [
     (
