@@ -574,13 +574,15 @@ class NotificationAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "recipient", "kind", "short_text", "read_at", "email_state"]
     list_filter = ["kind", "email_state", ("read_at", admin.EmptyFieldListFilter), "created_at"]
-    search_fields = ["text", "recipient__username", "recipient__last_name"]
+    # The text is rendered from params when read; search what it is about instead.
+    search_fields = ["request__title", "legacy_text", "recipient__username", "recipient__last_name"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
     fields = [
         "recipient",
         "kind",
         "text",
+        "params",
         "link",
         "request",
         "read_at",

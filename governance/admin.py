@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance import services
 from governance.errors import DomainError
-from governance.models import Activity, Hub, OrganisationalModel, Responsibility, Spoke
+from governance.models import Activity, Hub, OrganisationalModel, Responsibility, Spoke, UserProfile
 from governance.validation import model_problems
 
 
@@ -437,3 +437,12 @@ class ActivityAdmin(admin.ModelAdmin):
         ):
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(UserProfile)
+class UserProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    list_filter = ["language"]
+    search_fields = ["user__username", "user__last_name", "user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]

@@ -200,3 +200,28 @@ class Responsibility(models.Model):
     @property
     def short(self):
         return "A/R" if self.role == self.Role.ACCOUNTABLE_RESPONSIBLE else self.role
+
+
+class UserProfile(models.Model):
+    """Settings of one person that are not about any one app: for now, the language.
+
+    A user without a row (or with `language` blank) reads the site language. The
+    language is used for e-mails and digests, and becomes the session's language at
+    sign-in; the header's switch still changes the session only.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("For e-mails, and the language you see after signing in. Empty: the site language."),
+    )
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+
+    def __str__(self):
+        return str(self.user)

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from governance.views import dashboards
+from governance.views import accounts, dashboards
 
 admin.site.site_header = "Social media governance"
 # Bodies over the size limit and other requests Django refuses answer JSON under /api/,
@@ -15,7 +15,8 @@ handler404 = "governance.views.errors.page_not_found"
 urlpatterns = [
     path("", dashboards.home, name="home"),
     path("dashboard/<slug:role>/", dashboards.dashboard, name="dashboard"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/profile/", accounts.profile, name="profile"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

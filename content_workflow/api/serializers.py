@@ -500,6 +500,7 @@ class AllocationReassignSerializer(serializers.Serializer):
 class NotificationSerializer(serializers.ModelSerializer):
     kind = NamedChoiceField(Notification.Kind.choices, enum_name="NotificationKindEnum", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    text = serializers.CharField(read_only=True, help_text=_("What happened, in the language of the request."))
     is_read = serializers.SerializerMethodField()
 
     class Meta:

@@ -612,7 +612,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Work
 
     serializer_class = s.NotificationSerializer
     filterset_class = filters.NotificationFilter
-    search_fields = ["text"]
+    # The text is rendered in the reader's language when read, so search what the
+    # notification is about: its request's title (and the stored text of old rows).
+    search_fields = ["request__title", "legacy_text"]
     ordering_fields = ["created_at"]
 
     def get_queryset(self):

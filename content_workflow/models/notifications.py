@@ -46,7 +46,13 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    text = models.CharField(_("text"), max_length=500)
+    # What happened, not a sentence: display values captured when it was made (names,
+    # titles, hours as numbers, dates as ISO strings). `text` renders them when read, in
+    # the reader's language (content_workflow.notification_texts), with no query per row.
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    # Only for rows written before params existed that the migration could not take
+    # apart: their sentence as it was stored. Empty for every new notification.
+    legacy_text = models.CharField(_("old text"), max_length=500, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     request = models.ForeignKey(
         "content_workflow.ExpertInputRequest",
@@ -78,6 +84,14 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def text(self):
+        """The sentence, in the active language (wrap in `translation.override` for a
+        recipient's language, as the e-mails do)."""
+        from content_workflow.notification_texts import notification_text
+
+        return notification_text(self.kind, self.params, self.legacy_text)
 
     @property
     def absolute_link(self):

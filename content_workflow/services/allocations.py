@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content_workflow.models import Notification, RequestEvent, TimeAllocationRequest
-from content_workflow.models.messages import format_hours, plain_hours
+from content_workflow.models.messages import plain_hours
+from content_workflow.notification_texts import bilingual_param, hours_param, month_param
 from content_workflow.permissions import can_answer_offer, can_decide_allocation, month_start
-from content_workflow.services.budgets import budget_approve, month_label
+from content_workflow.services.budgets import budget_approve
 from content_workflow.services.notifications import display_name, notify, notify_managers
 from content_workflow.services.requests import (
     _check_expert,
@@ -56,15 +57,11 @@ def allocation_open(request, *, hours):
     notify_managers(
         request.target_discipline_id,
         kind=Notification.Kind.ALLOCATION_REQUESTED,
-        text=_(
-            "“%(title)s” needs %(hours)s h more of %(discipline)s's time in %(month)s than the budget has left: "
-            "approve, approve fewer hours, name an expert, or reject."
-        )
-        % {
+        params={
             "title": request.title,
-            "hours": format_hours(hours),
-            "discipline": request.target_discipline,
-            "month": month_label(allocation.month),
+            "hours": hours_param(hours),
+            "discipline": bilingual_param(request.target_discipline),
+            "month": month_param(allocation.month),
         },
         request=request,
     )
@@ -129,8 +126,7 @@ def allocation_approve(*, allocation, actor, hours=None, reason=""):
         notify(
             recipient=request.requester,
             kind=Notification.Kind.ALLOCATION_APPROVED,
-            text=_("%(manager)s approved %(hours)s h for “%(title)s”; routing continues.")
-            % {"manager": manager, "hours": format_hours(hours), "title": request.title},
+            params={"manager": manager, "hours": hours_param(hours), "title": request.title},
             request=request,
         )
         return allocation
@@ -159,16 +155,12 @@ def allocation_approve(*, allocation, actor, hours=None, reason=""):
     notify(
         recipient=request.requester,
         kind=Notification.Kind.ALLOCATION_PARTIAL,
-        text=_(
-            "%(manager)s approved %(approved)s of %(requested)s h for “%(title)s”. "
-            "Accept an estimate of %(offer)s h, or withdraw the request."
-        )
-        % {
+        params={
             "manager": manager,
-            "approved": format_hours(hours),
-            "requested": format_hours(allocation.hours_requested),
+            "approved": hours_param(hours),
+            "requested": hours_param(allocation.hours_requested),
             "title": request.title,
-            "offer": format_hours(offer),
+            "offer": hours_param(offer),
         },
         request=request,
     )
@@ -219,11 +211,7 @@ def allocation_reject(*, allocation, actor, reason):
     notify(
         recipient=request.requester,
         kind=Notification.Kind.ALLOCATION_REJECTED,
-        text=_(
-            "%(manager)s refused more time for “%(title)s”: %(reason)s Revise the request and submit it again, "
-            "or cancel it."
-        )
-        % {"manager": display_name(actor), "title": request.title, "reason": reason},
+        params={"manager": display_name(actor), "title": request.title, "reason": reason},
         request=request,
     )
     return allocation

@@ -13,8 +13,6 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from content_workflow.models import DeputyGrant, Notification, TimeBudget, TimeBudgetUserObjectPermission
@@ -53,6 +51,7 @@ def _take_back_budgets(grant):
 @transaction.atomic
 def deputy_grant_ensure(*, absence, discipline_id, today=None):
     """The live grant for `absence` in one discipline, created (and announced) if missing."""
+    from content_workflow.notification_texts import bilingual_param, date_param
     from content_workflow.services.notifications import display_name, notify
 
     grant = DeputyGrant.objects.filter(
@@ -84,15 +83,11 @@ def deputy_grant_ensure(*, absence, discipline_id, today=None):
     notify(
         recipient=absence.deputy,
         kind=Notification.Kind.DEPUTY,
-        text=_(
-            "You stand in for %(manager)s in %(discipline)s from %(start)s to %(end)s: "
-            "you approve time and receive escalations."
-        )
-        % {
+        params={
             "manager": display_name(absence.user),
-            "discipline": grant.discipline,
-            "start": date_format(grant.starts_on, "SHORT_DATE_FORMAT"),
-            "end": date_format(grant.ends_on, "SHORT_DATE_FORMAT"),
+            "discipline": bilingual_param(grant.discipline),
+            "start": date_param(grant.starts_on),
+            "end": date_param(grant.ends_on),
         },
         link="",
         dedupe_key=f"deputy:{grant.pk}",

@@ -3,6 +3,10 @@
 A notification is written in the same transaction as the change it reports; its e-mail
 goes out after the commit, from a task that locks the row, so a retried task never
 sends the same notification twice.
+
+A notification stores its kind and `params` (what happened), never a sentence: the
+inbox and the API render it in the reader's language, an e-mail in the recipient's
+preferred language (`content_workflow.notification_texts`).
 """
 
 import logging
@@ -14,11 +18,13 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from content_workflow.models import Notification, NotificationPreference
 from disciplines.models import Absence, Membership
+from governance.accounts import preferred_language
 from governance.transactions import enqueue_on_commit
 
 logger = logging.getLogger("content_workflow.notifications")
@@ -50,9 +56,11 @@ def email_choice(user):
     return choice or NotificationPreference.Email.IMMEDIATE
 
 
-def notify(*, recipient, kind, text, request=None, link=None, dedupe_key=None):
+def notify(*, recipient, kind, params, request=None, link=None, dedupe_key=None):
     """Store one notification for `recipient`; its e-mail (if wanted) goes after commit.
 
+    `params` are what the sentence of `kind` needs, as display values (see
+    `content_workflow.notification_texts`): the text itself is rendered when read.
     With a `dedupe_key` the same notification is stored once, however often it is
     asked for. Returns the notification, or None when it existed already.
     """
@@ -68,7 +76,7 @@ def notify(*, recipient, kind, text, request=None, link=None, dedupe_key=None):
     fields = {
         "recipient": recipient,
         "kind": kind,
-        "text": str(text)[:500],
+        "params": params,
         "link": link,
         "request": request,
         "email_state": state,
@@ -131,14 +139,15 @@ def manager_recipients(discipline, *, today=None):
     return recipients
 
 
-def notify_managers(discipline, *, kind, text, request=None, dedupe_key=None, today=None):
+def notify_managers(discipline, *, kind, params, request=None, dedupe_key=None, today=None):
     """Notify the discipline's managers (deputies for the absent ones); returns the
-    names reached, for the request's timeline."""
+    names reached, for the request's timeline. A deputy's notification says whom they
+    stand in for (`deputy_for`)."""
     names = []
     for recipient, absent in manager_recipients(discipline, today=today):
-        message = str(text)
+        own = dict(params)
         if absent is not None:
-            message += " " + _("(You stand in for %(manager)s.)") % {"manager": display_name(absent)}
+            own["deputy_for"] = display_name(absent)
             names.append(
                 _("%(deputy)s (deputy of %(manager)s)")
                 % {"deputy": display_name(recipient), "manager": display_name(absent)}
@@ -148,7 +157,7 @@ def notify_managers(discipline, *, kind, text, request=None, dedupe_key=None, to
         notify(
             recipient=recipient,
             kind=kind,
-            text=message,
+            params=own,
             request=request,
             dedupe_key=f"{dedupe_key}:{recipient.pk}" if dedupe_key else None,
         )
@@ -183,6 +192,8 @@ def notification_preference_set(*, actor, email):
 
 
 # --- E-mail ---------------------------------------------------------------------------------
+# Subjects and bodies are rendered under `translation.override(preferred_language(...))`:
+# in the recipient's language, whoever's request (or worker) sends them.
 
 
 def _subject(text):
@@ -200,6 +211,23 @@ def _body(notifications):
     return "\n".join(lines)
 
 
+def notification_email(notification):
+    """(subject, body) of one notification's e-mail, in its recipient's language."""
+    with translation.override(preferred_language(notification.recipient)):
+        return _subject(notification.text), _body([notification])
+
+
+def digest_email(user, notifications):
+    """(subject, body) of a digest, in `user`'s language."""
+    with translation.override(preferred_language(user)):
+        subject = ngettext(
+            "[Social media governance] %(count)s new notification",
+            "[Social media governance] %(count)s new notifications",
+            len(notifications),
+        ) % {"count": len(notifications)}
+        return subject, _body(notifications)
+
+
 def notification_email_send(*, notification_id):
     """Send the e-mail of one notification, at most once. Returns True if it went out.
 
@@ -208,15 +236,16 @@ def notification_email_send(*, notification_id):
     """
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
-            .select_related("recipient")
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient__profile")
             .filter(pk=notification_id, email_state=Notification.Email.PENDING)
             .first()
         )
         if notification is None:
             return False
         try:
-            send_mail(_subject(notification.text), _body([notification]), None, [notification.recipient.email])
+            subject, body = notification_email(notification)
+            send_mail(subject, body, None, [notification.recipient.email])
         except Exception:
             logger.exception("could not send notification %s", notification_id)
             notification.email_attempts += 1
@@ -249,7 +278,11 @@ def digests_send(*, now=None):
 def _digest_send_one(user_id, today):
     NotificationPreference.objects.get_or_create(user_id=user_id)
     with transaction.atomic():
-        preference = NotificationPreference.objects.select_for_update().select_related("user").get(user_id=user_id)
+        preference = (
+            NotificationPreference.objects.select_for_update(of=("self",))
+            .select_related("user__profile")
+            .get(user_id=user_id)
+        )
         if preference.digest_sent_on == today:
             return 0
         items = list(
@@ -260,12 +293,8 @@ def _digest_send_one(user_id, today):
         if not items:
             return 0
         if preference.user.email:
-            send_mail(
-                _("[Social media governance] %(count)s new notification(s)") % {"count": len(items)},
-                _body(items),
-                None,
-                [preference.user.email],
-            )
+            subject, body = digest_email(preference.user, items)
+            send_mail(subject, body, None, [preference.user.email])
             state = Notification.Email.SENT
         else:
             state = Notification.Email.NONE

@@ -55,9 +55,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from content_workflow.models import ExpertInputRequest, Notification, RequestEvent
+from content_workflow.notification_texts import date_param
 from content_workflow.services.deadlines import response_days
 from content_workflow.services.notifications import display_name, notify, notify_managers
 from content_workflow.services.requests import apply, authorize, enqueue_routing, locked_request, stuck_after
@@ -100,17 +100,15 @@ def reminders_send(*, now=None):
             open_work.filter(reminded_at__isnull=True, reminder_at__lte=now, due_date__gte=today),
             Notification.Kind.REMINDER,
             "reminder",
-            _("Reminder: “%(title)s” is due %(due)s."),
         ),
         (
             "reminded_day_before_at",
             open_work.filter(reminded_day_before_at__isnull=True, due_date=today + timedelta(days=1)),
             Notification.Kind.DUE_TOMORROW,
             "due_tomorrow",
-            _("“%(title)s” is due tomorrow (%(due)s)."),
         ),
     )
-    for marker, queryset, kind, code, template in jobs:
+    for marker, queryset, kind, code in jobs:
         for pk in queryset.values_list("pk", flat=True)[:BATCH]:
             with transaction.atomic():
                 if not _claim(pk, marker, now, status__in=OPEN_WORK):
@@ -119,7 +117,7 @@ def reminders_send(*, now=None):
                 notify(
                     recipient=request.assignee,
                     kind=kind,
-                    text=template % {"title": request.title, "due": date_format(request.due_date, "SHORT_DATE_FORMAT")},
+                    params={"title": request.title, "due": date_param(request.due_date)},
                     request=request,
                     dedupe_key=f"{code}:{_assignment_key(request)}",
                 )
@@ -146,11 +144,7 @@ def escalations_send(*, now=None):
             names = notify_managers(
                 request.target_discipline_id,
                 kind=Notification.Kind.ESCALATION,
-                text=_(
-                    "%(expert)s has not accepted or declined “%(title)s” within %(days)s business day(s): "
-                    "remind them, or give the request to someone else."
-                )
-                % {"expert": display_name(request.assignee), "title": request.title, "days": days},
+                params={"expert": display_name(request.assignee), "title": request.title, "days": days},
                 request=request,
                 dedupe_key=f"escalation:{_assignment_key(request)}",
                 today=timezone.localdate(now),
@@ -185,7 +179,7 @@ def overdue_flag(*, now=None):
                 notify(
                     recipient=recipient,
                     kind=Notification.Kind.OVERDUE,
-                    text=_("“%(title)s” is overdue: it was due %(due)s.") % {"title": request.title, "due": due},
+                    params={"title": request.title, "due": date_param(request.due_date)},
                     request=request,
                     dedupe_key=f"overdue:{request.pk}:{recipient.pk}",
                 )
@@ -244,8 +238,7 @@ def _give_up(pk, now):
         notify_managers(
             request.target_discipline_id,
             kind=Notification.Kind.STUCK,
-            text=_("Routing “%(title)s” failed %(attempts)s times: please pick an expert.")
-            % {"title": request.title, "attempts": request.sweep_attempts},
+            params={"title": request.title, "attempts": request.sweep_attempts},
             request=request,
         )
     return 1

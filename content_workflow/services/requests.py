@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
@@ -28,6 +27,7 @@ from content_workflow.models import (
     TimeAllocationRequest,
 )
 from content_workflow.models.messages import format_hours, plain_hours
+from content_workflow.notification_texts import date_param, datetime_param, hours_param
 from content_workflow.permissions import (
     actors_for,
     can_manage_discipline,
@@ -167,10 +167,6 @@ def enqueue_routing(request):
     enqueue_on_commit(tasks.route_request, request.pk)
 
 
-def _due(request):
-    return date_format(request.due_date, "SHORT_DATE_FORMAT")
-
-
 # --- Validation -----------------------------------------------------------------------------
 
 
@@ -273,18 +269,15 @@ def request_complete(*, request, actor, note="", rating=None):
     Contribution.objects.filter(request=locked).update(usefulness=rating, thanks=note)
     if locked.assignee_id:
         thanks = {"title": locked.title, "requester": display_name(actor), "expert": display_name(locked.assignee)}
-        rated = _(" Usefulness: %(rating)s of 5.") % {"rating": rating} if rating else ""
-        said = _(" “%(note)s”") % {"note": note} if note else ""
-        notify(
-            recipient=locked.assignee,
-            kind=Notification.Kind.COMPLETED,
-            text=_("%(requester)s completed “%(title)s” and thanks you for your input.") % thanks + rated + said,
-            request=locked,
-        )
+        if rating:
+            thanks["rating"] = rating
+        if note:
+            thanks["note"] = note
+        notify(recipient=locked.assignee, kind=Notification.Kind.COMPLETED, params=thanks, request=locked)
         notify_managers(
             locked.target_discipline,
             kind=Notification.Kind.COMPLETED,
-            text=_("%(requester)s thanked %(expert)s for the input on “%(title)s”.") % thanks + rated + said,
+            params={**thanks, "variant": "managers"},
             request=locked,
         )
     return locked
@@ -306,7 +299,7 @@ def request_cancel(*, request, actor, reason=""):
         notify(
             recipient=assignee,
             kind=Notification.Kind.CANCELLED,
-            text=_("“%(title)s” was cancelled; you need not work on it any more.") % {"title": locked.title},
+            params={"title": locked.title},
             request=locked,
         )
     return locked
@@ -337,7 +330,7 @@ def request_accept(*, request, actor, note=""):
     notify(
         recipient=locked.requester,
         kind=Notification.Kind.ACCEPTED,
-        text=_("%(expert)s accepted “%(title)s”.") % {"expert": display_name(actor), "title": locked.title},
+        params={"expert": display_name(actor), "title": locked.title},
         request=locked,
     )
     return locked
@@ -356,8 +349,7 @@ def request_decline(*, request, actor, reason):
     notify(
         recipient=locked.requester,
         kind=Notification.Kind.DECLINED,
-        text=_("%(expert)s declined “%(title)s”: %(reason)s. Routing looks for someone else.")
-        % {"expert": display_name(actor), "title": locked.title, "reason": reason},
+        params={"expert": display_name(actor), "title": locked.title, "reason": reason},
         request=locked,
     )
     enqueue_routing(locked)
@@ -429,19 +421,18 @@ def request_deliver(*, request, actor, text, hours_spent, files=()):
     notify(
         recipient=locked.requester,
         kind=Notification.Kind.DELIVERED,
-        text=_("%(expert)s delivered input for “%(title)s”.") % {"expert": display_name(actor), "title": locked.title},
+        params={"expert": display_name(actor), "title": locked.title},
         request=locked,
     )
     if overrun > 0:
         notify_managers(
             locked.target_discipline_id,
             kind=Notification.Kind.OVERRUN,
-            text=_("%(expert)s spent %(spent)s h on “%(title)s”, %(overrun)s h more than estimated.")
-            % {
+            params={
                 "expert": display_name(actor),
-                "spent": format_hours(hours),
+                "spent": hours_param(hours),
                 "title": locked.title,
-                "overrun": format_hours(overrun),
+                "overrun": hours_param(overrun),
             },
             request=locked,
         )
@@ -486,11 +477,10 @@ def assign(locked, *, expert, actor, reason, note="", extra=None, response_days=
     notify(
         recipient=expert,
         kind=Notification.Kind.ASSIGNED,
-        text=_("You are asked for expert input: “%(title)s”, due %(due)s. Please accept or decline by %(answer_by)s.")
-        % {
+        params={
             "title": locked.title,
-            "due": _due(locked),
-            "answer_by": date_format(timezone.localtime(locked.response_due_at), "SHORT_DATETIME_FORMAT"),
+            "due": date_param(locked.due_date),
+            "answer_by": datetime_param(locked.response_due_at),
         },
         request=locked,
     )
@@ -498,8 +488,7 @@ def assign(locked, *, expert, actor, reason, note="", extra=None, response_days=
         notify(
             recipient=previous,
             kind=Notification.Kind.CANCELLED,
-            text=_("“%(title)s” was given to someone else; you need not work on it any more.")
-            % {"title": locked.title},
+            params={"title": locked.title, "variant": "reassigned"},
             request=locked,
         )
     return locked

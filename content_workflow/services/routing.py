@@ -18,7 +18,6 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from content_workflow.models import ExpertInputRequest, Notification, ResponseTarget
 from content_workflow.models.messages import plain_hours
@@ -100,7 +99,7 @@ def _unroutable(request, reason):
     notify_managers(
         request.target_discipline_id,
         kind=Notification.Kind.UNROUTABLE,
-        text=_("Nobody suitable was found for “%(title)s”: please pick an expert.") % {"title": request.title},
+        params={"title": request.title},
         request=request,
     )
     logger.info("request %s is unroutable: %s", request.pk, reason.get("code"))

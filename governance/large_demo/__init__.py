@@ -83,6 +83,11 @@ class Context:
         self.password_hash = make_password(password)  # once: hashing 5,000 times would take minutes
         users = get_user_model().objects.filter(username__in=["lead", "communicator", "expert", "expert2", "manager"])
         self.demo = dict(users.values_list("username", "pk"))
+        # Display names, for the params of the notifications (as `notify` captures them).
+        self.names = {
+            pk: f"{first} {last}".strip() or name
+            for pk, first, last, name in users.values_list("pk", "first_name", "last_name", "username")
+        }
         model = active_model()
         if model is None:
             raise RuntimeError("The demo organisational model is missing: run the plain seed_demo first.")
@@ -91,6 +96,10 @@ class Context:
         self.spokes = sorted(model.spokes.values_list("discipline_id", flat=True))
         self.product = discipline_models.Discipline.objects.get(slug="product").pk
         self.disciplines = list(discipline_models.Discipline.objects.values_list("pk", flat=True))
+        self.discipline_names = {
+            pk: {"en": name, "de": name_de} if name_de and name_de != name else name
+            for pk, name, name_de in discipline_models.Discipline.objects.values_list("pk", "name", "name_de")
+        }
         self.model_disciplines = {self.hub, *self.spokes}
         self.tags_of = {d: self.rng.sample(TAGS, 10) for d in self.disciplines}
         self.experts, self.managers, self.communicators = {}, {}, []

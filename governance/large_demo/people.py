@@ -173,6 +173,7 @@ def generate_people(ctx, say):
             }
         )
         plan.append((pk, kind))
+        ctx.names[pk] = f"{first} {last}"
     copy_rows(User, users)
     say("users", len(users))
 

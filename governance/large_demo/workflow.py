@@ -23,6 +23,7 @@ from content_workflow.models import (
     TimeBudget,
 )
 from content_workflow.models.requests import Channel, Format
+from content_workflow.notification_texts import hours_param, month_param
 from content_workflow.transitions import ROUTABLE, UNFINISHED, Status
 from governance.large_demo.copy import copy_rows, next_id
 
@@ -435,29 +436,42 @@ def _allocation(ctx, ids, ledger, batch, row, path, times):
 
 
 def _notifications(ctx, ids, batch, row, path, times):
+    """The notifications the services would have sent, with the params they capture
+    (the text is rendered when read, see content_workflow.notification_texts)."""
     rng = ctx.rng
     requester, assignee, title = row["requester_id"], row["assignee_id"], row["title"]
     managers = ctx.managers.get(row["target_discipline_id"], [])
+    expert = {"expert": ctx.names.get(assignee, ""), "title": title}
     sends = []
     if "assigned" in path:
-        sends.append((assignee, Notification.Kind.ASSIGNED, "assigned", f"You are asked for expert input: “{title}”."))
+        answer_by = times["assigned"] + datetime.timedelta(days=2)
+        params = {"title": title, "due": row["due_date"].isoformat(), "answer_by": answer_by.isoformat()}
+        sends.append((assignee, Notification.Kind.ASSIGNED, "assigned", params))
     if "accepted" in path and rng.random() < 0.3:
-        sends.append((requester, Notification.Kind.ACCEPTED, "accepted", f"“{title}” was accepted."))
+        sends.append((requester, Notification.Kind.ACCEPTED, "accepted", expert))
     if "declined" in path:
-        sends.append((requester, Notification.Kind.DECLINED, "declined", f"“{title}” was declined."))
+        params = {**expert, "reason": "Cannot make it this month."}
+        sends.append((requester, Notification.Kind.DECLINED, "declined", params))
     if "delivered" in path:
-        sends.append((requester, Notification.Kind.DELIVERED, "delivered", f"Input delivered for “{title}”."))
+        sends.append((requester, Notification.Kind.DELIVERED, "delivered", expert))
     if "completed" in path:
-        sends.append((assignee, Notification.Kind.COMPLETED, "completed", f"“{title}” is completed. Thank you!"))
+        params = {"requester": ctx.names.get(requester, ""), "title": title}
+        sends.append((assignee, Notification.Kind.COMPLETED, "completed", params))
     if path[-1] == "cancelled" and assignee:
-        sends.append((assignee, Notification.Kind.CANCELLED, "cancelled", f"“{title}” was cancelled."))
-    for step, kind, text in (
-        ("awaiting_allocation", Notification.Kind.ALLOCATION_REQUESTED, f"More time is asked for “{title}”."),
-        ("unroutable", Notification.Kind.UNROUTABLE, f"Nobody suitable was found for “{title}”."),
+        sends.append((assignee, Notification.Kind.CANCELLED, "cancelled", {"title": title}))
+    asked = {
+        "title": title,
+        "hours": hours_param(row["estimated_hours"]),
+        "discipline": ctx.discipline_names.get(row["target_discipline_id"], ""),
+        "month": month_param(row["due_date"]),
+    }
+    for step, kind, params in (
+        ("awaiting_allocation", Notification.Kind.ALLOCATION_REQUESTED, asked),
+        ("unroutable", Notification.Kind.UNROUTABLE, {"title": title}),
     ):
         if step in path:
-            sends += [(manager, kind, step, text) for manager in managers]
-    for recipient, kind, step, text in sends:
+            sends += [(manager, kind, step, params) for manager in managers]
+    for recipient, kind, step, params in sends:
         when = times[step]
         read = rng.random() < (0.95 if ctx.now - when > datetime.timedelta(days=14) else 0.4)
         batch.notifications.append(
@@ -465,7 +479,8 @@ def _notifications(ctx, ids, batch, row, path, times):
                 "id": ids.take("notification"),
                 "recipient_id": recipient,
                 "kind": kind,
-                "text": text[:500],
+                "params": params,
+                "legacy_text": "",
                 "link": f"/requests/{row['id']}/",
                 "request_id": row["id"],
                 "read_at": min(when + datetime.timedelta(hours=rng.uniform(0.1, 48)), ctx.now) if read else None,

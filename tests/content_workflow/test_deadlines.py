@@ -122,7 +122,7 @@ def test_escalation_when_the_response_target_is_missed(assigned, clock, team):
     assert services.escalations_send() == 1
     assert services.escalations_send() == 0
     [escalation] = notices(team.manager, Notification.Kind.ESCALATION)
-    assert "within 2 business day(s)" in escalation.text
+    assert "within 2 business days:" in escalation.text
     event = RequestEvent.objects.get(request=assigned, kind=RequestEvent.Kind.ESCALATION)
     assert event.text == f"Not answered within 2 business day(s): escalated to {team.manager.get_full_name()}."
     assert notices(team.other_manager, Notification.Kind.ESCALATION) == []

@@ -449,10 +449,20 @@ def test_team_shows_load_capacity_absences_and_contributions(client_for, team, i
 
 
 def test_inbox_lists_only_my_notifications_unread_first(client_for, team):
-    old = notify(recipient=team.requester, kind=Notification.Kind.REMINDER, text="Old and read", link="/team/")
+    old = notify(
+        recipient=team.requester,
+        kind=Notification.Kind.REMINDER,
+        params={"title": "Old and read", "due": "2031-03-03"},
+        link="/team/",
+    )
     Notification.objects.filter(pk=old.pk).update(read_at=timezone.now())
-    notify(recipient=team.requester, kind=Notification.Kind.ACCEPTED, text="Eva accepted", link="/requests/1/")
-    notify(recipient=team.expert, kind=Notification.Kind.ASSIGNED, text="Someone else's news")
+    notify(
+        recipient=team.requester,
+        kind=Notification.Kind.ACCEPTED,
+        params={"expert": "Eva", "title": "Pricing"},
+        link="/requests/1/",
+    )
+    notify(recipient=team.expert, kind=Notification.Kind.ACCEPTED, params={"expert": "Someone else", "title": "News"})
     page = client_for(team.requester).get(url("inbox"))
     assert page.status_code == 200
     assert "Eva accepted" in page.text and "Old and read" in page.text
@@ -464,10 +474,22 @@ def test_inbox_lists_only_my_notifications_unread_first(client_for, team):
 
 
 def test_marking_read_one_all_and_opening(client_for, team):
-    first = notify(recipient=team.requester, kind=Notification.Kind.ACCEPTED, text="First", link="/team/")
-    second = notify(recipient=team.requester, kind=Notification.Kind.DELIVERED, text="Second", link="")
-    evil = notify(recipient=team.requester, kind=Notification.Kind.DELIVERED, text="Evil", link="//evil.example/x")
-    theirs = notify(recipient=team.expert, kind=Notification.Kind.ASSIGNED, text="Theirs")
+    first = notify(
+        recipient=team.requester,
+        kind=Notification.Kind.ACCEPTED,
+        params={"expert": "Eva", "title": "First"},
+        link="/team/",
+    )
+    second = notify(
+        recipient=team.requester, kind=Notification.Kind.DELIVERED, params={"expert": "Eva", "title": "Second"}, link=""
+    )
+    evil = notify(
+        recipient=team.requester,
+        kind=Notification.Kind.DELIVERED,
+        params={"expert": "Eva", "title": "Evil"},
+        link="//evil.example/x",
+    )
+    theirs = notify(recipient=team.expert, kind=Notification.Kind.ACCEPTED, params={"expert": "Eva", "title": "Theirs"})
     client = client_for(team.requester)
 
     response = client.post(url("inbox_read", second.pk), {"next": url("inbox") + "?page=1"})
@@ -489,7 +511,7 @@ def test_marking_read_one_all_and_opening(client_for, team):
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
-    notify(recipient=team.requester, kind=Notification.Kind.ACCEPTED, text="Third")
+    notify(recipient=team.requester, kind=Notification.Kind.ACCEPTED, params={"expert": "Eva", "title": "Third"})
     assert client.post(url("inbox_read_all")).status_code == 302
     assert not Notification.objects.filter(recipient=team.requester, read_at__isnull=True).exists()
     assert Notification.objects.filter(recipient=team.expert, read_at__isnull=True).exists()
@@ -512,7 +534,9 @@ def test_the_header_shows_the_unread_count(client_for, team):
     html = client.get(url("inbox")).text
     assert f'href="{url("inbox")}"' in html and "cw-count" not in html
     for n in range(3):
-        notify(recipient=team.requester, kind=Notification.Kind.ACCEPTED, text=f"News {n}")
+        notify(
+            recipient=team.requester, kind=Notification.Kind.ACCEPTED, params={"expert": "Eva", "title": f"News {n}"}
+        )
     html = client.get(reverse("home"), follow=True).text
     assert re.search(r'class="cw-count"[^>]*>3<', html)
 
@@ -622,12 +646,16 @@ def test_team_shows_one_page_of_experts_and_finds_them_by_name(client_for, team,
 
 
 def test_inbox_costs_the_same_however_many_notifications(client_for, team, in_state, django_assert_num_queries):
-    notify(recipient=team.requester, kind=Notification.Kind.ACCEPTED, text="One")
+    notify(recipient=team.requester, kind=Notification.Kind.ACCEPTED, params={"expert": "Eva", "title": "One"})
     client = client_for(team.requester)
     baseline = count_queries(client, url("inbox"))
     in_state(Status.COMPLETED)  # notifications about a request, with links
     for n in range(30):
-        notify(recipient=team.requester, kind=Notification.Kind.REMINDER, text=f"Reminder {n}")
+        notify(
+            recipient=team.requester,
+            kind=Notification.Kind.REMINDER,
+            params={"title": f"Reminder {n}", "due": "2031-03-03"},
+        )
     with django_assert_num_queries(baseline):
         response = client.get(url("inbox"))
     assert response.context["page_obj"].paginator.num_pages == 2
@@ -689,7 +717,7 @@ def test_the_executive_dashboard_shows_what_the_model_delivers(
 def test_the_pages_render_in_german(client_for, team, parked, budget, due):
     _request, allocation = parked()
     stored = budget(20)
-    notify(recipient=team.manager, kind=Notification.Kind.ACCEPTED, text="Neu")
+    notify(recipient=team.manager, kind=Notification.Kind.ACCEPTED, params={"expert": "Eva", "title": "Neu"})
     client = client_for(team.manager)
     for path in (
         url("budget_list") + f"?month={month_of(due)}",

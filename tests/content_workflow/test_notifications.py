@@ -18,7 +18,7 @@ def note(team):
         return notify(
             recipient=user or team.expert,
             kind=Notification.Kind.REMINDER,
-            text="Reminder: “Pricing explained” is due soon.",
+            params={"title": "Pricing explained", "due": "2031-03-10"},
             link="/requests/1/",
             **fields,
         )
@@ -95,9 +95,9 @@ def test_a_daily_digest(note, team):
         clock.move_to(datetime.datetime(2031, 3, 4, 7, 5, tzinfo=berlin))
         assert tasks.send_digests.delay().get() == 1
     first, second = mail.outbox
-    assert "2 new notification(s)" in first.subject
+    assert "2 new notifications" in first.subject
     assert first.body.count("Reminder") == 2
-    assert "1 new notification(s)" in second.subject
+    assert "1 new notification" in second.subject and "notifications" not in second.subject
     assert not Notification.objects.filter(email_state=Notification.Email.DIGEST).exists()
 
 

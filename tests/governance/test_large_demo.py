@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
+from django.utils import translation
 
 from content_workflow.demo import DEMO_REQUESTS
 from content_workflow.models import BudgetEntry, ExpertInputRequest, Notification, RequestEvent, TimeBudget
@@ -60,6 +61,11 @@ def test_large_set_is_consistent_and_generated_once(db, small_scale):
         assert events[0].to_status == "draft"
         assert events[-1].to_status == request.status
     assert Notification.objects.filter(request__in=generated).exists()
+    # Notifications are stored as params and read in the reader's language, like the services' own.
+    assert not Notification.objects.filter(request__in=generated, params={}).exists()
+    for notification in Notification.objects.filter(request__in=generated).order_by("?")[:50]:
+        with translation.override("de"):
+            assert notification.text and "%(" not in notification.text
 
     before = (_generated_users(), ExpertInputRequest.objects.count(), BudgetEntry.objects.count())
     with pytest.raises(CommandError, match="already in this database"):

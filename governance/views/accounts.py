@@ -1,0 +1,70 @@
+"""The signed-in user's own account: the profile page (preferred language) and sign-in
+that switches to that language.
+
+Only the signed-in user's own profile exists here: there is no id in the URL, so
+nobody reaches anyone else's.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from governance import accounts
+
+
+def _language_choices():
+    site = dict(settings.LANGUAGES).get(settings.LANGUAGE_CODE, settings.LANGUAGE_CODE)
+    return [("", gettext_lazy("Site language (%(language)s)") % {"language": site}), *settings.LANGUAGES]
+
+
+class ProfileForm(forms.Form):
+    language = forms.ChoiceField(
+        label=gettext_lazy("Preferred language"),
+        required=False,
+        help_text=gettext_lazy("E-mails come in this language, and pages show it after you sign in."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = _language_choices()
+
+
+@login_required
+def profile(request):
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                accounts.profile_language_set(actor=request.user, language=form.cleaned_data["language"])
+            except ValidationError as exc:
+                form.add_error("language", exc.messages)
+            else:
+                language = accounts.preferred_language(request.user)
+                translation.activate(language)  # the message below, in the new language
+                messages.success(request, _("Your profile is saved."))
+                return accounts.apply_language(redirect("profile"), language)
+    else:
+        form = ProfileForm(initial={"language": accounts.chosen_language(request.user)})
+    return render(request, "registration/profile.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in; then the session speaks the user's preferred language, if
+    they chose one (otherwise it keeps what the browser or the header's switch chose)."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = accounts.chosen_language(form.get_user())
+        if language:
+            translation.activate(language)
+            accounts.apply_language(response, language)
+        return response
