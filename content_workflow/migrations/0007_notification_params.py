@@ -333,7 +333,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("content_workflow", "0006_request_count_covering_index"),
+        ("content_workflow", "0006_list_counts_and_own_contributions"),
     ]
 
     operations = [
