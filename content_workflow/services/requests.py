@@ -33,6 +33,7 @@ from content_workflow.permissions import (
     can_manage_discipline,
     can_share_request,
     deputy_for,
+    rating_edit_until,
 )
 from content_workflow.planning import check_due_date
 from content_workflow.routing import expert_room, request_scope
@@ -267,8 +268,7 @@ def request_complete(*, request, actor, note="", rating=None):
     """Close a delivered request. `rating` (1-5) is how useful the input was and `note`
     the thank-you; both are kept with the contribution and reach the expert and the
     managers of the discipline, so the time given shows where it counts."""
-    if rating is not None and (not isinstance(rating, int) or not 1 <= rating <= 5):
-        raise ValidationError({"rating": _("Rate the input from 1 (not useful) to 5 (very useful).")})
+    _check_rating(rating)
     locked = move(locked_request(request), to=Status.COMPLETED, actor=actor, note=note, completed_at=timezone.now())
     Contribution.objects.filter(request=locked).update(usefulness=rating, thanks=note)
     if locked.assignee_id:
@@ -287,6 +287,60 @@ def request_complete(*, request, actor, note="", rating=None):
             text=_("%(requester)s thanked %(expert)s for the input on “%(title)s”.") % thanks + rated + said,
             request=locked,
         )
+    return locked
+
+
+def _check_rating(rating):
+    if rating is not None and (not isinstance(rating, int) or not 1 <= rating <= 5):
+        raise ValidationError({"rating": _("Rate the input from 1 (not useful) to 5 (very useful).")})
+
+
+@transaction.atomic
+def request_rating_change(*, request, actor, rating, note=""):
+    """Change the rating and thanks of a completed request: only its requester, within
+    `RATING_EDIT_DAYS` of completing. The timeline keeps both (events are append-only:
+    a new event records the change); the contribution holds the current values, which
+    the expert and the discipline's managers see. Nothing changed: nothing written."""
+    if rating is None:
+        raise ValidationError({"rating": _("Rate the input from 1 (not useful) to 5 (very useful).")})
+    _check_rating(rating)
+    locked = locked_request(request)
+    if locked.requester_id != actor.pk:
+        log_denied(actor, "request_rating_change", f"request:{locked.pk}")
+        raise PermissionDenied(_("Only the requester changes the rating."))
+    if locked.status != Status.COMPLETED:
+        raise DomainError(_("Only a completed request has a rating to change."), code="not_completed")
+    until = rating_edit_until(locked)
+    if timezone.now() > until:
+        raise DomainError(
+            _("The rating can be changed for %(days)s days after completing; that time ended on %(date)s.")
+            % {"days": settings.RATING_EDIT_DAYS, "date": date_format(timezone.localtime(until), "SHORT_DATE_FORMAT")},
+            code="rating_final",
+        )
+    contribution = Contribution.objects.select_for_update().filter(request=locked).first()
+    if contribution is None:
+        raise DomainError(_("Only a completed request has a rating to change."), code="not_completed")
+    note = (note or "").strip()
+    if (contribution.usefulness, contribution.thanks) == (rating, note):
+        return locked
+    data = {"code": "rating_changed", "before": contribution.usefulness, "after": rating}
+    if rating == contribution.usefulness:
+        data["code"] = "thanks_changed"
+    elif contribution.usefulness is None:
+        data["code"] = "rating_added"
+    thanks_changed = note != contribution.thanks
+    contribution.usefulness, contribution.thanks = rating, note
+    contribution.save(update_fields=["usefulness", "thanks"])
+    RequestEvent.objects.create(
+        request=locked,
+        kind=RequestEvent.Kind.RATING,
+        actor=actor,
+        from_status=locked.status,
+        to_status=locked.status,
+        # The new thanks, when they changed (empty thanks: the text says so).
+        note=note if thanks_changed else "",
+        data=data,
+    )
     return locked
 
 

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,6 +50,7 @@ from content_workflow.models import TimeAllocationRequest
 from content_workflow.models.messages import format_hours
 from content_workflow.permissions import can_decide_allocation, reads_everything
 from content_workflow.services import AllocationDecided
+from content_workflow.submissions import AlreadySubmitted, submission_claim, submission_record
 from content_workflow.team_queries import team_experts, team_summaries, with_figures
 from disciplines.models import Discipline
 from governance.access import log_denied
@@ -175,14 +177,19 @@ def budget_approve(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                budget = services.budget_approve(
-                    actor=request.user,
-                    discipline=data["discipline"],
-                    month=data["month"],
-                    hours=data["hours"],
-                    reason=data["reason"],
-                    idempotency_key=form.key(),
-                )
+                with transaction.atomic():
+                    claim = submission_claim(form, user=request.user, kind="budget_approve")
+                    budget = services.budget_approve(
+                        actor=request.user,
+                        discipline=data["discipline"],
+                        month=data["month"],
+                        hours=data["hours"],
+                        reason=data["reason"],
+                        idempotency_key=form.key(),
+                    )
+                    submission_record(claim, budget)
+            except AlreadySubmitted as exc:
+                return _budget_already_sent(request, exc)
             except (ValidationError, DomainError) as exc:
                 add_service_errors(form, exc)
             else:
@@ -205,6 +212,15 @@ def budget_approve(request):
             initial["discipline"] = int(wanted)
         form = BudgetApproveForm(disciplines=disciplines, today=today, initial=initial)
     return render(request, "content_workflow/budget_approve.html", {"form": form})
+
+
+def _budget_already_sent(request, exc):
+    """A budget form sent a second time: the budget as the first post left it."""
+    if exc.object_id is None:
+        messages.info(request, _("This form was sent already."))
+        return redirect("content_workflow:budget_list")
+    messages.info(request, _("This was already sent; here is the budget with the hours you approved."))
+    return redirect("content_workflow:budget_detail", pk=exc.object_id)
 
 
 def _month_label(month):
@@ -239,13 +255,18 @@ def budget_adjust(request, pk):
             return redirect("content_workflow:budget_detail", pk=budget.pk)
         else:
             try:
-                budget = services.budget_adjust(
-                    actor=request.user,
-                    budget=budget,
-                    hours=form.change(),
-                    reason=form.cleaned_data["reason"],
-                    idempotency_key=form.key(),
-                )
+                with transaction.atomic():
+                    claim = submission_claim(form, user=request.user, kind="budget_adjust")
+                    budget = services.budget_adjust(
+                        actor=request.user,
+                        budget=budget,
+                        hours=form.change(),
+                        reason=form.cleaned_data["reason"],
+                        idempotency_key=form.key(),
+                    )
+                    submission_record(claim, budget)
+            except AlreadySubmitted as exc:
+                return _budget_already_sent(request, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except DomainError as exc:
