@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from content_workflow.expert_search import find_expert
 from content_workflow.models import Channel, Format, Priority, Status
 from content_workflow.models.requests import HOURS
-from content_workflow.planning import latest_due_date
-from content_workflow.services.requests import EDITABLE_FIELDS
+from content_workflow.planning import due_date_problem, latest_due_date
+from content_workflow.services.requests import EDITABLE_FIELDS, check_files
 from content_workflow.submissions import OnceForm
 
 
@@ -103,6 +103,14 @@ class RequestForm(OnceForm):
         expert = request.preferred_expert
         initial["preferred_expert"] = expert.get_username() if expert else ""
         return initial
+
+    def clean_due_date(self):
+        # The request service's rule, checked here too so that a wrong date shows beside
+        # the other fields' errors instead of after they are fixed.
+        value = self.cleaned_data["due_date"]
+        if problem := due_date_problem(value):
+            raise forms.ValidationError(problem)
+        return value
 
     def clean(self):
         data = super().clean()
@@ -224,6 +232,14 @@ class DeliverForm(OnceForm):
         required=False,
         help_text=_("Up to 5 documents or images (PDF, Office, text, PNG, JPEG…), each at most 10 MB."),
     )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        try:
+            check_files(files)  # the service's rule, so its errors come with the others
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+        return files
 
     def service_kwargs(self):
         data = self.cleaned_data

@@ -58,6 +58,13 @@ class BudgetApproveForm(OnceForm):
     def clean_month(self):
         return parse_month(self.cleaned_data["month"], default=None)
 
+    def clean_hours(self):
+        # The service's rule, here too so that it shows with the other fields' errors.
+        hours = self.cleaned_data["hours"]
+        if hours is not None and hours <= 0:
+            raise forms.ValidationError(_("Approve more than zero hours."))
+        return hours
+
 
 class BudgetAdjustForm(OnceForm):
     approved_hours = forms.DecimalField(
@@ -109,6 +116,8 @@ class AllocationApproveForm(forms.Form):
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]
+        if hours is not None and hours <= 0:
+            raise forms.ValidationError(_("Approve more than zero hours, or reject with a reason."))
         if hours is not None and hours > self.allocation.hours_requested:
             raise forms.ValidationError(
                 _("%(hours)s h were asked for: approve that many or fewer."),

@@ -59,7 +59,7 @@ from content_workflow.transitions import (
 from disciplines.models import Membership
 from disciplines.services import normalise_tags
 from governance.access import log_denied
-from governance.errors import DomainError
+from governance.errors import DomainError, FieldErrors
 from governance.transactions import enqueue_on_commit
 
 MAX_ATTACHMENT_BYTES = getattr(settings, "CONTENT_WORKFLOW_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
@@ -188,23 +188,34 @@ def _check_expert(discipline_id, expert, *, field, requester_id=None):
 
 
 def _validate(request, actor):
-    """Everything a request must satisfy to be saved or submitted, as form errors."""
-    request.full_clean(exclude=["requester"])
-    check_due_date(request.due_date)
+    """Everything a request must satisfy to be saved or submitted, as form errors: all
+    wrong fields at once, not the first of them."""
+    errors = FieldErrors()
+    with errors.check():
+        request.full_clean(exclude=["requester"])
+    if request.due_date is not None and "due_date" not in errors.errors:
+        with errors.check():
+            check_due_date(request.due_date)
     scope = request_scope(actor)
     if scope.is_empty:
+        errors.raise_any()
         log_denied(actor, "request_create")
         raise PermissionDenied(str(scope.message))
-    if not scope.allows(request.target_discipline_id):
-        raise ValidationError(
-            {
-                "target_discipline": _("The active organisational model does not let you ask %(discipline)s. %(rule)s")
-                % {"discipline": request.target_discipline, "rule": scope.message}
-            }
-        )
-    _check_expert(
-        request.target_discipline_id, request.preferred_expert, field="preferred_expert", requester_id=actor.pk
-    )
+    if request.target_discipline_id is not None:
+        if not scope.allows(request.target_discipline_id):
+            errors.add(
+                "target_discipline",
+                _("The active organisational model does not let you ask %(discipline)s. %(rule)s")
+                % {"discipline": request.target_discipline, "rule": scope.message},
+            )
+        with errors.check():
+            _check_expert(
+                request.target_discipline_id,
+                request.preferred_expert,
+                field="preferred_expert",
+                requester_id=actor.pk,
+            )
+    errors.raise_any()
 
 
 def _set_fields(request, fields):
@@ -428,22 +439,23 @@ def _hours(value, field):
     return hours.quantize(Decimal("0.01"))
 
 
-def _check_files(files):
+def check_files(files):
+    """The uploads of a delivery: their number, and each file's type and size (every
+    problem at once; the delivery form checks with this too)."""
+    errors = FieldErrors()
     if len(files) > MAX_ATTACHMENTS:
-        raise ValidationError({"files": _("Attach at most %(count)s files.") % {"count": MAX_ATTACHMENTS}})
+        errors.add("files", _("Attach at most %(count)s files.") % {"count": MAX_ATTACHMENTS})
     for upload in files:
         name = PurePosixPath(upload.name or "").name
         if PurePosixPath(name).suffix.lower() not in ALLOWED_EXTENSIONS:
-            raise ValidationError(
-                {"files": _("“%(name)s” is not a document or image type we accept.") % {"name": name}}
-            )
+            errors.add("files", _("“%(name)s” is not a document or image type we accept.") % {"name": name})
         if upload.size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError(
-                {
-                    "files": _("“%(name)s” is larger than %(limit)s MB.")
-                    % {"name": name, "limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
-                }
+            errors.add(
+                "files",
+                _("“%(name)s” is larger than %(limit)s MB.")
+                % {"name": name, "limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
             )
+    errors.raise_any()
 
 
 @transaction.atomic
@@ -453,12 +465,16 @@ def request_deliver(*, request, actor, text, hours_spent, files=()):
     The reservation becomes used hours; hours beyond the estimate are recorded as
     overrun against the same budget and reported to the managers.
     """
+    errors = FieldErrors()
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": _("Write your input (attach files if you like).")})
-    hours = _hours(hours_spent, "hours_spent")
+        errors.add("text", _("Write your input (attach files if you like)."))
+    with errors.check():
+        hours = _hours(hours_spent, "hours_spent")
     files = list(files or ())
-    _check_files(files)
+    with errors.check():
+        check_files(files)
+    errors.raise_any()
     locked = locked_request(request)
     extra = authorize(locked, to=Status.DELIVERED, actor=actor)
     estimate = locked.reserved_hours

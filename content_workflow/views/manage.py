@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -304,6 +305,8 @@ def allocation_list(request):
             "page_obj": page,
             "can_act": bool(request.acting_ids),
             "reads_all": reads_everything(request.user),
+            # The decide forms come back here (this page of the list) when refused.
+            "here": request.get_full_path(),
         },
     )
 
@@ -400,8 +403,33 @@ def allocation_approve(request, pk):
                 text = _("%(hours)s h approved for “%(title)s”; the requester may accept the smaller estimate.")
             messages.success(request, text % {"hours": format_hours(allocation.hours_approved), "title": title})
             return redirect("content_workflow:allocation_list")
+    back = _back_to_list(request)
+    if back:
+        # Sent from the list: back there, with what was wrong, at this allocation.
+        for error in _error_texts(form):
+            messages.error(request, _("“%(title)s”: %(error)s") % {"title": allocation.request.title, "error": error})
+        return HttpResponseRedirect(f"{back}#allocation-{allocation.pk}")
     forms = {"fewer_form": form} if fewer else {"approve_form": form}
     return _allocation_page(request, allocation, **forms)
+
+
+def _back_to_list(request):
+    """The allocation list's page a form was sent from (its `next`), or None."""
+    target = request.POST.get("next", "")
+    if target.startswith(reverse("content_workflow:allocation_list")) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target.split("#")[0]
+    return None
+
+
+def _error_texts(form):
+    texts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for error in errors:
+            texts.append(f"{field.label}: {error}" if field is not None and field.label else str(error))
+    return texts
 
 
 @acting_required
