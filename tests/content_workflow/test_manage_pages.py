@@ -100,16 +100,16 @@ def test_manager_approves_a_budget_and_a_double_submit_changes_nothing(client_fo
         "Q3 content plan",
     )
 
+    page = client.get(response["Location"])
+    assert "12.5 h approved for Product" in page.text
+    assert "<svg" in page.text and "cw-bar-remaining" in page.text
+    no_inline_styles(page.text)
+
     again = client.post(url("budget_approve"), data)  # the same form again: a double click
     budget.refresh_from_db()
     assert budget.approved_hours == Decimal("12.5") and budget.entries.count() == 1
     assert again["Location"] == url("budget_detail", budget.pk)
     assert "This was already sent" in client.get(again["Location"]).text
-
-    page = client.get(response["Location"])
-    assert "12.5 h approved for Product" in page.text
-    assert "<svg" in page.text and "cw-bar-remaining" in page.text
-    no_inline_styles(page.text)
 
 
 def test_the_month_switcher_and_a_bad_month(client_for, team, budget, due):
