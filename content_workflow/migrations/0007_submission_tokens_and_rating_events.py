@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("content_workflow", "0005_contribution_created_index"),
+        ("content_workflow", "0006_request_count_covering_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
