@@ -31,6 +31,7 @@ from content_workflow.models import (
     NotificationPreference,
     RequestEvent,
     ResponseTarget,
+    SubmissionToken,
     TimeAllocationRequest,
     TimeBudget,
     TimeBudgetGroupObjectPermission,
@@ -473,6 +474,20 @@ class BudgetEntryAdmin(RecordOnly, admin.ModelAdmin):
     list_select_related = ["budget__discipline", "request", "actor"]
     date_hierarchy = "created_at"
     fields = ["budget", "kind", "hours", "request", "allocation", "actor", "note", "idempotency_key", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(SubmissionToken)
+class SubmissionTokenAdmin(RecordOnly, admin.ModelAdmin):
+    """The one-time tokens of create forms already sent (content_workflow.submissions).
+    Written by the form views, deleted by a periodic task; read-only here."""
+
+    list_display = ["created_at", "kind", "object_id", "user"]
+    list_filter = ["kind"]
+    search_fields = ["kind", "user__username"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    fields = ["kind", "object_id", "user", "created_at"]
     readonly_fields = fields
 
 

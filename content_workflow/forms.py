@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from content_workflow.expert_search import find_expert
 from content_workflow.models import Channel, Format, Priority, Status
 from content_workflow.models.requests import HOURS
-from content_workflow.planning import latest_due_date
-from content_workflow.services.requests import EDITABLE_FIELDS
+from content_workflow.planning import due_date_problem, latest_due_date
+from content_workflow.services.requests import EDITABLE_FIELDS, check_files
+from content_workflow.submissions import OnceForm
 
 
 class DisciplineChoiceField(forms.ModelChoiceField):
@@ -20,7 +21,7 @@ class DisciplineChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
-class RequestForm(forms.Form):
+class RequestForm(OnceForm):
     """Ask for expert input. Offers only the disciplines the active model lets the
     requester ask, and says the rule before anyone submits."""
 
@@ -102,6 +103,14 @@ class RequestForm(forms.Form):
         expert = request.preferred_expert
         initial["preferred_expert"] = expert.get_username() if expert else ""
         return initial
+
+    def clean_due_date(self):
+        # The request service's rule, checked here too so that a wrong date shows beside
+        # the other fields' errors instead of after they are fixed.
+        value = self.cleaned_data["due_date"]
+        if problem := due_date_problem(value):
+            raise forms.ValidationError(problem)
+        return value
 
     def clean(self):
         data = super().clean()
@@ -203,7 +212,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class DeliverForm(forms.Form):
+class DeliverForm(OnceForm):
     text = forms.CharField(
         label=_("Your input"),
         max_length=50000,
@@ -224,6 +233,14 @@ class DeliverForm(forms.Form):
         help_text=_("Up to 5 documents or images (PDF, Office, text, PNG, JPEG…), each at most 10 MB."),
     )
 
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        try:
+            check_files(files)  # the service's rule, so its errors come with the others
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+        return files
+
     def service_kwargs(self):
         data = self.cleaned_data
         return {"text": data["text"], "hours_spent": data["hours_spent"], "files": data["files"]}
@@ -238,7 +255,9 @@ RATING_CHOICES = [
 ]
 
 
-class CompleteForm(forms.Form):
+class RatingForm(forms.Form):
+    """Change the rating and thanks of a completed request (within RATING_EDIT_DAYS)."""
+
     rating = forms.TypedChoiceField(
         label=_("How useful was the input?"),
         choices=RATING_CHOICES,
@@ -254,6 +273,22 @@ class CompleteForm(forms.Form):
         help_text=_("Say what the input made possible. The expert sees it, and so do their discipline's managers."),
     )
 
+    @staticmethod
+    def initial_for(contribution):
+        return {"rating": contribution.usefulness, "thanks": contribution.thanks}
+
     def service_kwargs(self):
-        """Keyword arguments for `services.request_complete`."""
+        """Keyword arguments for `services.request_rating_change`."""
         return {"note": self.cleaned_data["thanks"].strip(), "rating": self.cleaned_data["rating"]}
+
+
+class CompleteForm(OnceForm, RatingForm):
+    """Complete and rate. The box is checked on the server too: a slip in the rating
+    (1 for 5) is what it guards against, with or without JavaScript."""
+
+    confirmed = forms.BooleanField(
+        label=_("I have checked the rating and the note."),
+        error_messages={"required": _("Check the rating and the note, then tick the box to complete.")},
+    )
+
+    field_order = ["rating", "thanks", "confirmed"]

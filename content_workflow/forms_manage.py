@@ -5,11 +5,9 @@ are positive, a budget cannot drop below what is booked) and their ValidationErr
 back as errors on these forms.
 """
 
-import uuid
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from content_workflow.expert_search import find_expert
 from content_workflow.manage_queries import month_param, parse_month, shift_month
 from content_workflow.models import NotificationPreference
+from content_workflow.submissions import OnceForm
 
 # The services' own words, so one translation serves both.
 SAY_WHY = _("Say why, for the record.")
@@ -25,35 +24,13 @@ HOURS_INPUT = {"step": "any", "inputmode": "decimal"}
 MONTHS_BACK, MONTHS_AHEAD = 1, 12
 
 
-def _key():
-    return uuid.uuid4().hex
-
-
-class IdempotentForm(forms.Form):
-    """Carries a key rendered into the form, so a second submit of the same form (a
-    double click, a reload) changes nothing: the service sees the key again."""
-
-    idempotency_key = forms.CharField(
-        widget=forms.HiddenInput,
-        required=False,
-        validators=[RegexValidator(r"^[0-9a-f]{32}$")],
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["idempotency_key"].initial = _key()
-
-    def key(self):
-        return self.cleaned_data.get("idempotency_key") or None
-
-
 def month_choices(today):
     current = today.replace(day=1)
     months = [shift_month(current, offset) for offset in range(-MONTHS_BACK, MONTHS_AHEAD + 1)]
     return [(month_param(month), date_format(month, "YEAR_MONTH_FORMAT")) for month in months]
 
 
-class BudgetApproveForm(IdempotentForm):
+class BudgetApproveForm(OnceForm):
     discipline = forms.ModelChoiceField(label=_("Discipline"), queryset=None, empty_label=None)
     month = forms.ChoiceField(label=_("Month"))
     hours = forms.DecimalField(
@@ -71,7 +48,7 @@ class BudgetApproveForm(IdempotentForm):
         error_messages={"required": SAY_WHY},
     )
 
-    field_order = ["discipline", "month", "hours", "reason", "idempotency_key"]
+    field_order = ["discipline", "month", "hours", "reason", "submission_token"]
 
     def __init__(self, *args, disciplines, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,8 +58,15 @@ class BudgetApproveForm(IdempotentForm):
     def clean_month(self):
         return parse_month(self.cleaned_data["month"], default=None)
 
+    def clean_hours(self):
+        # The service's rule, here too so that it shows with the other fields' errors.
+        hours = self.cleaned_data["hours"]
+        if hours is not None and hours <= 0:
+            raise forms.ValidationError(_("Approve more than zero hours."))
+        return hours
 
-class BudgetAdjustForm(IdempotentForm):
+
+class BudgetAdjustForm(OnceForm):
     approved_hours = forms.DecimalField(
         label=_("New approved hours"),
         max_digits=8,
@@ -132,6 +116,8 @@ class AllocationApproveForm(forms.Form):
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]
+        if hours is not None and hours <= 0:
+            raise forms.ValidationError(_("Approve more than zero hours, or reject with a reason."))
         if hours is not None and hours > self.allocation.hours_requested:
             raise forms.ValidationError(
                 _("%(hours)s h were asked for: approve that many or fewer."),

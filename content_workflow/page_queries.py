@@ -16,7 +16,7 @@ from content_workflow.models import (
     TimeAllocationRequest,
     TimeBudget,
 )
-from content_workflow.permissions import actors_for, can_edit_request, month_start
+from content_workflow.permissions import actors_for, can_change_rating, can_edit_request, month_start
 from content_workflow.transitions import FINAL, Status, next_states
 
 # Work due within this many days counts as "due soon" on the inbox and the dashboards.
@@ -216,6 +216,8 @@ def available_actions(user, request):
     actions = {name for name, target in ACTION_TARGETS.items() if target in targets}
     if can_edit_request(user, request):
         actions.add("edit")
+    if can_change_rating(user, request):
+        actions.add("rate")
     offer = pending_offer(request)
     if offer is not None and user.pk == request.requester_id:
         actions |= {"accept_offer", "withdraw"}

@@ -8,12 +8,14 @@ but change nothing; superusers (admins) may do what managers and requesters may.
 """
 
 import operator
+from datetime import timedelta
 from functools import reduce
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from content_workflow.transitions import Actor
+from content_workflow.transitions import Actor, Status
 from disciplines.models import Membership
 from governance.access import Role, has_role
 
@@ -130,6 +132,20 @@ def can_edit_request(user, request):
     from content_workflow.transitions import Status
 
     return user.is_authenticated and user.pk == request.requester_id and request.status == Status.DRAFT
+
+
+def rating_edit_until(request):
+    """Until when the requester may change the rating and thanks of a completed
+    request: `RATING_EDIT_DAYS` after completing (None: not completed)."""
+    if request.status != Status.COMPLETED or request.completed_at is None:
+        return None
+    return request.completed_at + timedelta(days=settings.RATING_EDIT_DAYS)
+
+
+def can_change_rating(user, request, *, now=None):
+    """Only the requester, only while the window after completing lasts."""
+    until = rating_edit_until(request)
+    return until is not None and user.pk == request.requester_id and (now or timezone.now()) <= until
 
 
 def can_share_request(user, request):

@@ -55,3 +55,11 @@ def sync_deputy_grants():
 def send_digests():
     """Periodic (hourly is fine): each person's daily digest, once a day from the digest hour."""
     return services.digests_send()
+
+
+@shared_task
+def expire_submission_tokens():
+    """Periodic: delete the one-time tokens of forms too old to be sent."""
+    from content_workflow.submissions import submission_tokens_expire
+
+    return submission_tokens_expire()

@@ -269,6 +269,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BAS
 # mechanism, and why it routes within two minutes: content_workflow/services/periodic.py.
 CONTENT_WORKFLOW_STUCK_SECONDS = env_int("CONTENT_WORKFLOW_STUCK_SECONDS", 45, minimum=1)
 CONTENT_WORKFLOW_SWEEP_SECONDS = env_int("CONTENT_WORKFLOW_SWEEP_SECONDS", 15, minimum=1)
+# A create form's one-time token (content_workflow/submissions.py) is accepted this long
+# after the form was shown; older claims are deleted hourly.
+SUBMISSION_TOKEN_MAX_AGE_HOURS = env_int("SUBMISSION_TOKEN_MAX_AGE_HOURS", 24, minimum=1)
+# How long after completing a request its requester may still change rating and thanks.
+RATING_EDIT_DAYS = env_int("RATING_EDIT_DAYS", 7, minimum=0)
 # Time-based work lives here and reads the database; no task is scheduled with an ETA.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "governance.tasks.clear_expired_sessions", "schedule": 6 * 3600},
@@ -283,6 +288,10 @@ CELERY_BEAT_SCHEDULE = {
     "content-workflow-deadlines": {"task": "content_workflow.tasks.run_deadlines", "schedule": 900},
     "content-workflow-deputies": {"task": "content_workflow.tasks.sync_deputy_grants", "schedule": 3600},
     "content-workflow-digests": {"task": "content_workflow.tasks.send_digests", "schedule": 3600},
+    "content-workflow-submission-tokens": {
+        "task": "content_workflow.tasks.expire_submission_tokens",
+        "schedule": 3600,
+    },
 }
 
 # --- REST API ---------------------------------------------------------------------------

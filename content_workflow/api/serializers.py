@@ -313,6 +313,15 @@ class RequestNoteSerializer(serializers.Serializer):
     note = strict.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+class RequestRatingSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(
+        min_value=1, max_value=5, help_text=_("How useful the input was, from 1 (not useful) to 5 (very useful).")
+    )
+    note = strict.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text=_("A thank-you for the expert.")
+    )
+
+
 class RequestCompleteSerializer(serializers.Serializer):
     rating = serializers.IntegerField(
         required=False,

@@ -320,6 +320,23 @@ class ExpertRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wor
             )
         return self.answer(obj)
 
+    @extend_schema(
+        summary="Change the rating and thanks of a completed request",
+        description="Only the requester, within `RATING_EDIT_DAYS` (7 by default) of completing; later "
+        "409 `rating_final`. The change is recorded in the timeline.",
+        request=s.RequestRatingSerializer,
+        responses={200: s.ExpertRequestDetailSerializer, **REQUEST_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def rating(self, request, pk=None):
+        obj = self.get_object()
+        body = self.body(s.RequestRatingSerializer)
+        with service_write():
+            services.request_rating_change(
+                request=obj, actor=request.user, note=body.get("note", ""), rating=body["rating"]
+            )
+        return self.answer(obj)
+
     @request_action(
         "Cancel a request",
         Status.CANCELLED,

@@ -21,6 +21,7 @@ from content_workflow.models.requests import (
     RequestEvent,
     ResponseTarget,
 )
+from content_workflow.models.submissions import SubmissionToken
 from content_workflow.transitions import Status
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "RequestEvent",
     "ResponseTarget",
     "Status",
+    "SubmissionToken",
     "TimeAllocationRequest",
     "TimeBudget",
     "TimeBudgetGroupObjectPermission",

@@ -37,6 +37,9 @@ TEMPLATES = {
     "delivered": _("%(hours)s h spent for an estimate of %(estimate)s h."),
     "overrun": _("%(hours)s h spent for an estimate of %(estimate)s h: %(overrun)s h over."),
     "shared": _("Shared with %(name)s."),
+    "rating_changed": _("Rating changed from %(before)s to %(after)s of 5."),
+    "rating_added": _("Rated %(after)s of 5."),
+    "thanks_changed": _("Thank-you note changed."),
 }
 
 

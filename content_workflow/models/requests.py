@@ -229,6 +229,7 @@ class RequestEvent(models.Model):
         SWEEP = "sweep", _("Re-queued")
         BUDGET = "budget", _("Budget")
         SHARE = "share", _("Shared")
+        RATING = "rating", _("Rating changed")
 
     # PROTECT throughout: the database refuses to change or delete these rows (migration
     # 0004_audit_append_only), so a cascade or a SET_NULL would fail there; the ORM refuses

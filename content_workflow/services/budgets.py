@@ -25,7 +25,7 @@ from content_workflow.models.messages import format_hours
 from content_workflow.permissions import can_manage_discipline, month_start
 from content_workflow.planning import check_budget_month
 from governance.access import log_denied
-from governance.errors import DomainError
+from governance.errors import DomainError, FieldErrors
 
 Kind = BudgetEntry.Kind
 ZERO = Decimal(0)
@@ -138,12 +138,16 @@ def budget_approve(*, actor, discipline, month, hours, reason, idempotency_key=N
     same form changes nothing.
     """
     _require_manager(actor, discipline, "budget_approve")
+    errors = FieldErrors()  # every wrong field in one answer
     if allocation is None:  # a month someone chose; an allocation's comes from its request
-        check_budget_month(month)
-    reason = _require_reason(reason)
+        with errors.check():
+            check_budget_month(month)
+    with errors.check():
+        reason = _require_reason(reason)
     hours = Decimal(hours)
     if hours <= 0:
-        raise ValidationError({"hours": _("Approve more than zero hours.")})
+        errors.add("hours", _("Approve more than zero hours."))
+    errors.raise_any()
     budget = budget_get_or_create(discipline=discipline, month=month)
     key = f"approve:{idempotency_key}" if idempotency_key else f"approve:{uuid.uuid4().hex}"
     if ledger_write(
@@ -168,10 +172,13 @@ def budget_adjust(*, actor, budget, hours, reason, idempotency_key=None):
     Refused with a clear message when that would leave less than is reserved and used.
     """
     _require_manager(actor, budget.discipline_id, "budget_adjust")
-    reason = _require_reason(reason)
+    errors = FieldErrors()  # every wrong field in one answer
+    with errors.check():
+        reason = _require_reason(reason)
     hours = Decimal(hours)
     if hours == 0:
-        raise ValidationError({"hours": _("Enter a change other than zero.")})
+        errors.add("hours", _("Enter a change other than zero."))
+    errors.raise_any()
     key = f"adjust:{idempotency_key}" if idempotency_key else f"adjust:{uuid.uuid4().hex}"
     try:
         written = ledger_write(budget=budget, kind=Kind.ADJUST, hours=hours, key=key, actor=actor, note=reason)

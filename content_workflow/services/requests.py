@@ -33,6 +33,7 @@ from content_workflow.permissions import (
     can_manage_discipline,
     can_share_request,
     deputy_for,
+    rating_edit_until,
 )
 from content_workflow.planning import check_due_date
 from content_workflow.routing import expert_room, request_scope
@@ -58,7 +59,7 @@ from content_workflow.transitions import (
 from disciplines.models import Membership
 from disciplines.services import normalise_tags
 from governance.access import log_denied
-from governance.errors import DomainError
+from governance.errors import DomainError, FieldErrors
 from governance.transactions import enqueue_on_commit
 
 MAX_ATTACHMENT_BYTES = getattr(settings, "CONTENT_WORKFLOW_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
@@ -183,23 +184,34 @@ def _check_expert(discipline_id, expert, *, field, requester_id=None):
 
 
 def _validate(request, actor):
-    """Everything a request must satisfy to be saved or submitted, as form errors."""
-    request.full_clean(exclude=["requester"])
-    check_due_date(request.due_date)
+    """Everything a request must satisfy to be saved or submitted, as form errors: all
+    wrong fields at once, not the first of them."""
+    errors = FieldErrors()
+    with errors.check():
+        request.full_clean(exclude=["requester"])
+    if request.due_date is not None and "due_date" not in errors.errors:
+        with errors.check():
+            check_due_date(request.due_date)
     scope = request_scope(actor)
     if scope.is_empty:
+        errors.raise_any()
         log_denied(actor, "request_create")
         raise PermissionDenied(str(scope.message))
-    if not scope.allows(request.target_discipline_id):
-        raise ValidationError(
-            {
-                "target_discipline": _("The active organisational model does not let you ask %(discipline)s. %(rule)s")
-                % {"discipline": request.target_discipline, "rule": scope.message}
-            }
-        )
-    _check_expert(
-        request.target_discipline_id, request.preferred_expert, field="preferred_expert", requester_id=actor.pk
-    )
+    if request.target_discipline_id is not None:
+        if not scope.allows(request.target_discipline_id):
+            errors.add(
+                "target_discipline",
+                _("The active organisational model does not let you ask %(discipline)s. %(rule)s")
+                % {"discipline": request.target_discipline, "rule": scope.message},
+            )
+        with errors.check():
+            _check_expert(
+                request.target_discipline_id,
+                request.preferred_expert,
+                field="preferred_expert",
+                requester_id=actor.pk,
+            )
+    errors.raise_any()
 
 
 def _set_fields(request, fields):
@@ -263,8 +275,7 @@ def request_complete(*, request, actor, note="", rating=None):
     """Close a delivered request. `rating` (1-5) is how useful the input was and `note`
     the thank-you; both are kept with the contribution and reach the expert and the
     managers of the discipline, so the time given shows where it counts."""
-    if rating is not None and (not isinstance(rating, int) or not 1 <= rating <= 5):
-        raise ValidationError({"rating": _("Rate the input from 1 (not useful) to 5 (very useful).")})
+    _check_rating(rating)
     locked = move(locked_request(request), to=Status.COMPLETED, actor=actor, note=note, completed_at=timezone.now())
     Contribution.objects.filter(request=locked).update(usefulness=rating, thanks=note)
     if locked.assignee_id:
@@ -280,6 +291,60 @@ def request_complete(*, request, actor, note="", rating=None):
             params={**thanks, "variant": "managers"},
             request=locked,
         )
+    return locked
+
+
+def _check_rating(rating):
+    if rating is not None and (not isinstance(rating, int) or not 1 <= rating <= 5):
+        raise ValidationError({"rating": _("Rate the input from 1 (not useful) to 5 (very useful).")})
+
+
+@transaction.atomic
+def request_rating_change(*, request, actor, rating, note=""):
+    """Change the rating and thanks of a completed request: only its requester, within
+    `RATING_EDIT_DAYS` of completing. The timeline keeps both (events are append-only:
+    a new event records the change); the contribution holds the current values, which
+    the expert and the discipline's managers see. Nothing changed: nothing written."""
+    if rating is None:
+        raise ValidationError({"rating": _("Rate the input from 1 (not useful) to 5 (very useful).")})
+    _check_rating(rating)
+    locked = locked_request(request)
+    if locked.requester_id != actor.pk:
+        log_denied(actor, "request_rating_change", f"request:{locked.pk}")
+        raise PermissionDenied(_("Only the requester changes the rating."))
+    if locked.status != Status.COMPLETED:
+        raise DomainError(_("Only a completed request has a rating to change."), code="not_completed")
+    until = rating_edit_until(locked)
+    if timezone.now() > until:
+        raise DomainError(
+            _("The rating can be changed for %(days)s days after completing; that time ended on %(date)s.")
+            % {"days": settings.RATING_EDIT_DAYS, "date": date_format(timezone.localtime(until), "SHORT_DATE_FORMAT")},
+            code="rating_final",
+        )
+    contribution = Contribution.objects.select_for_update().filter(request=locked).first()
+    if contribution is None:
+        raise DomainError(_("Only a completed request has a rating to change."), code="not_completed")
+    note = (note or "").strip()
+    if (contribution.usefulness, contribution.thanks) == (rating, note):
+        return locked
+    data = {"code": "rating_changed", "before": contribution.usefulness, "after": rating}
+    if rating == contribution.usefulness:
+        data["code"] = "thanks_changed"
+    elif contribution.usefulness is None:
+        data["code"] = "rating_added"
+    thanks_changed = note != contribution.thanks
+    contribution.usefulness, contribution.thanks = rating, note
+    contribution.save(update_fields=["usefulness", "thanks"])
+    RequestEvent.objects.create(
+        request=locked,
+        kind=RequestEvent.Kind.RATING,
+        actor=actor,
+        from_status=locked.status,
+        to_status=locked.status,
+        # The new thanks, when they changed (empty thanks: the text says so).
+        note=note if thanks_changed else "",
+        data=data,
+    )
     return locked
 
 
@@ -366,22 +431,23 @@ def _hours(value, field):
     return hours.quantize(Decimal("0.01"))
 
 
-def _check_files(files):
+def check_files(files):
+    """The uploads of a delivery: their number, and each file's type and size (every
+    problem at once; the delivery form checks with this too)."""
+    errors = FieldErrors()
     if len(files) > MAX_ATTACHMENTS:
-        raise ValidationError({"files": _("Attach at most %(count)s files.") % {"count": MAX_ATTACHMENTS}})
+        errors.add("files", _("Attach at most %(count)s files.") % {"count": MAX_ATTACHMENTS})
     for upload in files:
         name = PurePosixPath(upload.name or "").name
         if PurePosixPath(name).suffix.lower() not in ALLOWED_EXTENSIONS:
-            raise ValidationError(
-                {"files": _("“%(name)s” is not a document or image type we accept.") % {"name": name}}
-            )
+            errors.add("files", _("“%(name)s” is not a document or image type we accept.") % {"name": name})
         if upload.size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError(
-                {
-                    "files": _("“%(name)s” is larger than %(limit)s MB.")
-                    % {"name": name, "limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
-                }
+            errors.add(
+                "files",
+                _("“%(name)s” is larger than %(limit)s MB.")
+                % {"name": name, "limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
             )
+    errors.raise_any()
 
 
 @transaction.atomic
@@ -391,12 +457,16 @@ def request_deliver(*, request, actor, text, hours_spent, files=()):
     The reservation becomes used hours; hours beyond the estimate are recorded as
     overrun against the same budget and reported to the managers.
     """
+    errors = FieldErrors()
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": _("Write your input (attach files if you like).")})
-    hours = _hours(hours_spent, "hours_spent")
+        errors.add("text", _("Write your input (attach files if you like)."))
+    with errors.check():
+        hours = _hours(hours_spent, "hours_spent")
     files = list(files or ())
-    _check_files(files)
+    with errors.check():
+        check_files(files)
+    errors.raise_any()
     locked = locked_request(request)
     extra = authorize(locked, to=Status.DELIVERED, actor=actor)
     estimate = locked.reserved_hours

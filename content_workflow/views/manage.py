@@ -15,11 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -49,6 +51,7 @@ from content_workflow.models import TimeAllocationRequest
 from content_workflow.models.messages import format_hours
 from content_workflow.permissions import can_decide_allocation, reads_everything
 from content_workflow.services import AllocationDecided
+from content_workflow.submissions import AlreadySubmitted, submission_claim, submission_record
 from content_workflow.team_queries import team_experts, team_summaries, with_figures
 from disciplines.models import Discipline
 from governance.access import log_denied
@@ -175,14 +178,19 @@ def budget_approve(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                budget = services.budget_approve(
-                    actor=request.user,
-                    discipline=data["discipline"],
-                    month=data["month"],
-                    hours=data["hours"],
-                    reason=data["reason"],
-                    idempotency_key=form.key(),
-                )
+                with transaction.atomic():
+                    claim = submission_claim(form, user=request.user, kind="budget_approve")
+                    budget = services.budget_approve(
+                        actor=request.user,
+                        discipline=data["discipline"],
+                        month=data["month"],
+                        hours=data["hours"],
+                        reason=data["reason"],
+                        idempotency_key=form.key(),
+                    )
+                    submission_record(claim, budget)
+            except AlreadySubmitted as exc:
+                return _budget_already_sent(request, exc)
             except (ValidationError, DomainError) as exc:
                 add_service_errors(form, exc)
             else:
@@ -205,6 +213,15 @@ def budget_approve(request):
             initial["discipline"] = int(wanted)
         form = BudgetApproveForm(disciplines=disciplines, today=today, initial=initial)
     return render(request, "content_workflow/budget_approve.html", {"form": form})
+
+
+def _budget_already_sent(request, exc):
+    """A budget form sent a second time: the budget as the first post left it."""
+    if exc.object_id is None:
+        messages.info(request, _("This form was sent already."))
+        return redirect("content_workflow:budget_list")
+    messages.info(request, _("This was already sent; here is the budget with the hours you approved."))
+    return redirect("content_workflow:budget_detail", pk=exc.object_id)
 
 
 def _month_label(month):
@@ -239,13 +256,18 @@ def budget_adjust(request, pk):
             return redirect("content_workflow:budget_detail", pk=budget.pk)
         else:
             try:
-                budget = services.budget_adjust(
-                    actor=request.user,
-                    budget=budget,
-                    hours=form.change(),
-                    reason=form.cleaned_data["reason"],
-                    idempotency_key=form.key(),
-                )
+                with transaction.atomic():
+                    claim = submission_claim(form, user=request.user, kind="budget_adjust")
+                    budget = services.budget_adjust(
+                        actor=request.user,
+                        budget=budget,
+                        hours=form.change(),
+                        reason=form.cleaned_data["reason"],
+                        idempotency_key=form.key(),
+                    )
+                    submission_record(claim, budget)
+            except AlreadySubmitted as exc:
+                return _budget_already_sent(request, exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except DomainError as exc:
@@ -283,6 +305,8 @@ def allocation_list(request):
             "page_obj": page,
             "can_act": bool(request.acting_ids),
             "reads_all": reads_everything(request.user),
+            # The decide forms come back here (this page of the list) when refused.
+            "here": request.get_full_path(),
         },
     )
 
@@ -379,8 +403,33 @@ def allocation_approve(request, pk):
                 text = _("%(hours)s h approved for “%(title)s”; the requester may accept the smaller estimate.")
             messages.success(request, text % {"hours": format_hours(allocation.hours_approved), "title": title})
             return redirect("content_workflow:allocation_list")
+    back = _back_to_list(request)
+    if back:
+        # Sent from the list: back there, with what was wrong, at this allocation.
+        for error in _error_texts(form):
+            messages.error(request, _("“%(title)s”: %(error)s") % {"title": allocation.request.title, "error": error})
+        return HttpResponseRedirect(f"{back}#allocation-{allocation.pk}")
     forms = {"fewer_form": form} if fewer else {"approve_form": form}
     return _allocation_page(request, allocation, **forms)
+
+
+def _back_to_list(request):
+    """The allocation list's page a form was sent from (its `next`), or None."""
+    target = request.POST.get("next", "")
+    if target.startswith(reverse("content_workflow:allocation_list")) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target.split("#")[0]
+    return None
+
+
+def _error_texts(form):
+    texts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for error in errors:
+            texts.append(f"{field.label}: {error}" if field is not None and field.label else str(error))
+    return texts
 
 
 @acting_required

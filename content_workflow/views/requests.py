@@ -9,6 +9,7 @@ illegal transition, a decided allocation) an error message on the request's page
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,11 +30,13 @@ from content_workflow.forms import (
     ConfirmForm,
     DeclineForm,
     DeliverForm,
+    RatingForm,
     RequestFilterForm,
     RequestForm,
 )
 from content_workflow.models import Attachment, Contribution, TimeAllocationRequest
-from content_workflow.permissions import can_edit_request, can_request
+from content_workflow.permissions import can_edit_request, can_request, rating_edit_until
+from content_workflow.submissions import AlreadySubmitted, submission_claim, submission_record
 from governance.access import log_denied
 from governance.errors import DomainError
 from governance.form_errors import add_service_errors
@@ -47,6 +50,15 @@ FIELD_ALIASES = {"tags": "topic_tags"}
 
 def _detail_url(item):
     return reverse("content_workflow:request_detail", args=[item.pk])
+
+
+def _already_sent(request, exc, text):
+    """A form sent a second time: show what the first post made, with `text`."""
+    if exc.object_id is None:
+        messages.info(request, _("This form was sent already."))
+        return redirect("content_workflow:request_list")
+    messages.info(request, text)
+    return redirect("content_workflow:request_detail", pk=exc.object_id)
 
 
 # --- Asking --------------------------------------------------------------------------------
@@ -111,7 +123,11 @@ def request_create(request):
         submit = request.POST.get("intent") == "submit"
         try:
             with transaction.atomic():
+                claim = submission_claim(form, user=request.user, kind="request_create")
                 item = services.request_create(actor=request.user, submit=submit, **form.service_fields())
+                submission_record(claim, item)
+        except AlreadySubmitted as exc:
+            return _already_sent(request, exc, _("This was already sent; here is the request you made."))
         except ValidationError as exc:
             add_service_errors(form, exc, rename=FIELD_ALIASES)
         else:
@@ -223,6 +239,9 @@ def request_detail(request, pk):
             "remaining": remaining,
             # The forms the page shows in place (each posts to its action's URL).
             "complete_form": CompleteForm() if "complete" in actions else None,
+            "rating_form": RatingForm(initial=RatingForm.initial_for(contribution)) if "rate" in actions else None,
+            "rating_edit_until": rating_edit_until(item) if "rate" in actions else None,
+            "rating_edit_days": settings.RATING_EDIT_DAYS,
             "deliver_form": DeliverForm() if "deliver" in actions else None,
             "decline_form": DeclineForm() if "decline" in actions else None,
             "is_requester": item.requester_id == request.user.pk,
@@ -308,6 +327,16 @@ ACTIONS = {
         gettext_lazy("Complete"),
         gettext_lazy("Completed. The expert sees your rating and thanks."),
     ),
+    "rate": Action(
+        RatingForm,
+        gettext_lazy("Change the rating"),
+        gettext_lazy(
+            "For a few days after completing you may correct the rating and the thank-you note. "
+            "The timeline keeps the change; the expert and their managers see the new rating."
+        ),
+        gettext_lazy("Save the rating"),
+        gettext_lazy("The rating is saved. The expert and their managers see it."),
+    ),
     "accept_offer": Action(
         ConfirmForm,
         gettext_lazy("Accept the smaller estimate"),
@@ -323,6 +352,13 @@ ACTIONS = {
         gettext_lazy("The request is withdrawn."),
         danger=True,
     ),
+}
+
+
+# What a repeated post of a once-only action says on the request's page.
+ONCE_MESSAGES = {
+    "deliver": gettext_lazy("This was already sent; here is the request with the input you delivered."),
+    "complete": gettext_lazy("This was already sent; here is the request you completed."),
 }
 
 
@@ -356,6 +392,7 @@ def _run(action, item, user, form):
         "decline": services.request_decline,
         "deliver": services.request_deliver,
         "complete": services.request_complete,
+        "rate": services.request_rating_change,
     }[action]
     return service(request=item, actor=user, **kwargs)
 
@@ -371,7 +408,12 @@ def request_action(request, pk, action):
         if form.is_valid():
             try:
                 with transaction.atomic():
+                    # Delivering and completing are sent once (a contribution, thanks).
+                    claim = submission_claim(form, user=request.user, kind=f"request_{action}")
                     _run(action, item, request.user, form)
+                    submission_record(claim, item)
+            except AlreadySubmitted as exc:
+                return _already_sent(request, exc, ONCE_MESSAGES[action])
             except ValidationError as exc:
                 add_service_errors(form, exc, rename=FIELD_ALIASES)
             except DomainError as exc:
@@ -384,12 +426,26 @@ def request_action(request, pk, action):
         if action not in page_queries.available_actions(request.user, item):
             messages.info(request, _("This is not possible for this request now."))
             return redirect(_detail_url(item))
-        form = spec.form()
+        form = spec.form(initial=_initial(action, item))
     return render(
         request,
         "content_workflow/request_action.html",
-        {"item": item, "action": action, "spec": spec, "form": form, "offer": page_queries.pending_offer(item)},
+        {
+            "item": item,
+            "action": action,
+            "spec": spec,
+            "form": form,
+            "offer": page_queries.pending_offer(item),
+            "rating_edit_days": settings.RATING_EDIT_DAYS,
+        },
     )
+
+
+def _initial(action, item):
+    """A changed rating starts from the one given."""
+    if action == "rate":
+        return RatingForm.initial_for(item.contribution)
+    return None
 
 
 # --- The expert's side ----------------------------------------------------------------------

@@ -3,7 +3,6 @@ dashboards' cards: who may read, who may act, what sticks, and what a page costs
 
 import datetime
 import re
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -22,6 +21,7 @@ from content_workflow.models import (
     TimeBudget,
 )
 from content_workflow.services.notifications import notify
+from content_workflow.submissions import new_token
 from disciplines.models import Absence, Membership
 
 AS = TimeAllocationRequest.Status
@@ -33,7 +33,8 @@ def url(name, *args):
 
 
 def key():
-    return uuid.uuid4().hex
+    """A form's one-time token, as the page renders it."""
+    return new_token()
 
 
 def month_of(day):
@@ -84,7 +85,7 @@ def test_manager_approves_a_budget_and_a_double_submit_changes_nothing(client_fo
         "month": month_of(due),
         "hours": "12.5",
         "reason": "Q3 content plan",
-        "idempotency_key": key(),
+        "submission_token": key(),
     }
     response = client.post(url("budget_approve"), data)
     assert response.status_code == 302
@@ -99,14 +100,16 @@ def test_manager_approves_a_budget_and_a_double_submit_changes_nothing(client_fo
         "Q3 content plan",
     )
 
-    client.post(url("budget_approve"), data)  # the same form again: a double click
-    budget.refresh_from_db()
-    assert budget.approved_hours == Decimal("12.5") and budget.entries.count() == 1
-
     page = client.get(response["Location"])
     assert "12.5 h approved for Product" in page.text
     assert "<svg" in page.text and "cw-bar-remaining" in page.text
     no_inline_styles(page.text)
+
+    again = client.post(url("budget_approve"), data)  # the same form again: a double click
+    budget.refresh_from_db()
+    assert budget.approved_hours == Decimal("12.5") and budget.entries.count() == 1
+    assert again["Location"] == url("budget_detail", budget.pk)
+    assert "This was already sent" in client.get(again["Location"]).text
 
 
 def test_the_month_switcher_and_a_bad_month(client_for, team, budget, due):
@@ -137,7 +140,7 @@ def test_manager_adjusts_with_a_reason(client_for, team, budget):
 
     response = client.post(
         url("budget_adjust", stored.pk),
-        {"approved_hours": "15", "seen": "20", "reason": "Launch moved", "idempotency_key": key()},
+        {"approved_hours": "15", "seen": "20", "reason": "Launch moved", "submission_token": key()},
     )
     assert response.status_code == 302
     stored.refresh_from_db()

@@ -371,7 +371,9 @@ def test_requester_completes_with_a_rating_and_the_expert_sees_the_thanks(client
     item.refresh_from_db()
     assert item.status == Status.DELIVERED
 
-    response = client.post(url("request_complete", item.pk), {"rating": "4", "thanks": "It went out on Monday."})
+    response = client.post(
+        url("request_complete", item.pk), {"rating": "4", "thanks": "It went out on Monday.", "confirmed": "on"}
+    )
     assert response["Location"] == url("request_detail", item.pk)
     item.refresh_from_db()
     assert item.status == Status.COMPLETED

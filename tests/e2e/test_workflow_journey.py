@@ -114,6 +114,7 @@ def test_communicator_asks_manager_grants_expert_delivers_communicator_rates(
     expect(page.get_by_role("link", name="pricing-notes.txt")).to_be_visible()
     page.get_by_label("5 – very useful").check()
     page.get_by_label("Thank-you note").fill("Published on Monday; the quote was picked up by two trade blogs.")
+    page.get_by_label("I have checked the rating and the note.").check()
     screenshot("workflow-07-complete")
     page.get_by_role("button", name="Complete", exact=True).click()
     expect(page.get_by_text("Completed. The expert sees your rating and thanks.")).to_be_visible()
