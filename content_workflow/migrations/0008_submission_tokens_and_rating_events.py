@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("content_workflow", "0006_request_count_covering_index"),
+        ("content_workflow", "0007_notification_params"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
