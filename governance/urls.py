@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from governance.views import accounts, dashboards
+from governance.views import accounts, dashboards, favicon
 
 admin.site.site_header = "Social media governance"
 # Bodies over the size limit and other requests Django refuses answer JSON under /api/,
@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("content_workflow.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", dashboards.healthz, name="healthz"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("governance.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,6 +1,7 @@
 from unittest import mock
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from governance.access import Role
@@ -143,3 +144,18 @@ def test_pages_carry_a_strict_content_security_policy(client, db):
     assert "default-src 'self'" in csp
     assert "object-src 'none'" in csp
     assert "base-uri 'none'" in csp
+
+
+def test_favicon_ico_answers_with_the_site_icon(client, db):
+    # Browsers ask for /favicon.ico where no page names an icon: the diagram SVG opened on
+    # its own, Django admin. No 404 there.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("img/favicon.svg")
+    assert "max-age=86400" in response["Cache-Control"]
+    assert finders.find("img/favicon.svg")
+
+
+def test_every_page_names_the_icon(client_for, lead):
+    response = client_for(lead).get(reverse("home"), follow=True)
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in response.text
