@@ -87,7 +87,7 @@ def test_communicator_asks_manager_grants_expert_delivers_communicator_rates(
     screenshot("workflow-04-expert-dashboard")
     asked.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", name="You are asked for input")).to_be_visible()
-    expect(page.locator(".wf-routing-reason")).to_contain_text("matched:")
+    expect(page.locator(".wf-routing-reason")).to_contain_text("Their expertise covers the topics")
     page.get_by_role("button", name="Accept", exact=True).first.click()
     expect(page.get_by_text("Accepted. The requester is told.")).to_be_visible()
     page.goto(f"{live_server.url}/work/")
