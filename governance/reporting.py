@@ -23,6 +23,15 @@ The rules that make the figures agree:
 - Request counts by status are a snapshot of the requests under way now; *open* is
   exactly the sum of the statuses listed under it.
 
+- Delivery figures resting on fewer than MIN_PEOPLE (3) contributing experts are
+  withheld (`suppressed`, shown as "fewer than 3 people"): per discipline, for the
+  scope, and for the scope when the withheld disciplines together are that small.
+  Budget hours (approved, reserved, used) are the budget's ledger that managers run
+  their budgets by, and stay shown. Named recognition and per-person tables:
+  governance/recognition.py.
+- Model health (`model_health`) is a snapshot of now; each item counts the rows its
+  drill-down lists (`health_rows`, or the request list's filter with the same rule).
+
 Cost: a fixed number of aggregate queries whatever the data size (conditional
 aggregation, grouped by discipline or status), each on an index:
 - budgets: `cw_budget_once_per_month` (discipline, month);
@@ -481,10 +490,8 @@ class DeliveryFigures:
     rating: Figure
     hours_delivered: Figure
     people: int = 0
-
-    @property
-    def suppressed(self):
-        return is_small_group(self.people)
+    # Withheld: too few people behind the figures (delivery_figures says when).
+    suppressed: bool = False
 
     @property
     def figures(self):
@@ -492,16 +499,28 @@ class DeliveryFigures:
 
     @property
     def is_empty(self):
+        if self.suppressed:
+            return False
         return not self.contributions.value and not self.hours_delivered.value
 
 
 def delivery_figures(period, scope, *, hours=None):
     """Contributions, lead time, on-time share and rating of the input delivered in the
     period, with the hours delivered taken from `hours` (HoursFigures of the same
-    period and scope; computed if not given). One query (three without `hours`)."""
+    period and scope; computed if not given). Two queries (five without `hours`).
+
+    Withheld (`suppressed`, every value None) when fewer than MIN_PEOPLE experts
+    delivered in the scope, and also when the disciplines withheld on their own
+    (`delivery_by_discipline`) together have fewer than MIN_PEOPLE: otherwise the total
+    minus the disciplines shown would give their numbers away.
+    """
     if hours is None:
         hours = hours_by_discipline(period, scope)
     requests = scope.filter(ExpertInputRequest.objects.filter(_delivered_in(period)), "target_discipline_id")
+    by_discipline = (
+        requests.order_by().values("target_discipline_id").annotate(people=Count("contribution__author", distinct=True))
+    )
+    small = [row["target_discipline_id"] for row in by_discipline if is_small_group(row["people"])]
     result = (
         requests.order_by()
         .annotate(lead=ExpressionWrapper(F("delivered_at") - F("submitted_at"), output_field=DurationField()))
@@ -511,13 +530,16 @@ def delivery_figures(period, scope, *, hours=None):
             lead_time=Avg("lead", filter=Q(submitted_at__isnull=False)),
             rating=Avg("contribution__usefulness"),
             people=Count("contribution__author", distinct=True),
+            small_people=Count("contribution__author", distinct=True, filter=Q(target_discipline_id__in=small)),
         )
     )
     delivered = result["delivered"] or 0
     people = result["people"] or 0
-    if is_small_group(people):
-        # Fewer than MIN_PEOPLE experts delivered: every figure here would describe them.
-        return DeliveryFigures(period, *(Figure(key, None, suppressed=True) for key in DELIVERY_KEYS), people=people)
+    if is_small_group(people) or is_small_group(result["small_people"] or 0):
+        # Every figure here would describe one or two people.
+        return DeliveryFigures(
+            period, *(Figure(key, None, suppressed=True) for key in DELIVERY_KEYS), people=people, suppressed=True
+        )
     return DeliveryFigures(
         period=period,
         contributions=Figure("contributions", delivered),
@@ -660,7 +682,7 @@ def request_status_figures(scope, *, today=None):
 
 
 def summary(period, scope, *, today=None):
-    """Every figure of DEFINITIONS for the period and scope, as {key: Figure}, in five
+    """Every figure of DEFINITIONS for the period and scope, as {key: Figure}, in six
     queries: what an export or the API can serve next to the page (issue 8). Model
     health, a snapshot of now rather than of the period, is `model_health`."""
     hours = hours_by_discipline(period, scope)

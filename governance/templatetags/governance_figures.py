@@ -97,7 +97,11 @@ def hours_card(context):
 @register.inclusion_tag("governance/_figures_delivery.html", takes_context=True)
 def delivery_card(context):
     period, scope = _period(context), _scope(context)
-    return {"delivery": reporting.delivery_figures(period, scope, hours=_hours(context)), "period": period}
+    return {
+        "delivery": reporting.delivery_figures(period, scope, hours=_hours(context)),
+        "period": period,
+        "min_people": reporting.MIN_PEOPLE,
+    }
 
 
 @register.inclusion_tag("governance/_figures_status.html", takes_context=True)
