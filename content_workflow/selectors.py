@@ -13,7 +13,7 @@ from content_workflow.models import (
     TimeBudget,
 )
 from content_workflow.routing import request_scope
-from content_workflow.transitions import OPEN_WORK, Status
+from content_workflow.transitions import OPEN_WORK, ROUTABLE, UNFINISHED, Status
 from disciplines.models import Discipline, Membership
 
 REQUEST_RELATED = ("requester", "assignee", "preferred_expert", "target_discipline")
@@ -27,6 +27,19 @@ def request_list(user, *, status=None, discipline=None):
     if discipline:
         queryset = queryset.filter(target_discipline=discipline)
     return queryset
+
+
+def stuck_requests_q(now):
+    """Requests stuck now: nobody suitable was found (unroutable: a manager must pick
+    someone), or waiting for routing past the time the sweeper re-sends it. The one
+    rule of the model-health figure and the request list's `stuck` filter."""
+    return Q(status=Status.UNROUTABLE) | Q(status__in=ROUTABLE, next_sweep_at__lte=now)
+
+
+def past_due_requests_q(today):
+    """Requests not finished whose due date has passed (today is not past due). The one
+    rule of the "past their due date" figures and the request list's `past_due` filter."""
+    return Q(status__in=UNFINISHED, due_date__lt=today)
 
 
 # Each word of a search must appear in one of these (case-insensitive, anywhere in it).

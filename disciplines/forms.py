@@ -102,6 +102,17 @@ class ExpertiseForm(forms.Form):
     )
 
 
+class RecognitionForm(forms.Form):
+    recognition_opt_in = forms.BooleanField(
+        label=_("Name me beside my most thanked contributions"),
+        required=False,
+        help_text=_(
+            "The management dashboard shows the contributions requesters thanked most. Without your consent "
+            "it says “an expert in” your discipline instead of your name. You can change this at any time."
+        ),
+    )
+
+
 class AbsenceForm(forms.Form):
     """The dates are checked by services.absence_save, so pages and API give the same message."""
 

@@ -126,6 +126,13 @@ class Expertise(models.Model):
     )
     tags = models.JSONField(_("topic tags"), default=list, blank=True)
     profile = models.TextField(_("profile"), blank=True, max_length=2000)
+    # Consent, given by the expert alone (services.recognition_opt_in_set): only then does
+    # the management dashboard name them beside their thanked contributions.
+    recognition_opt_in = models.BooleanField(
+        _("name me in recognition"),
+        default=False,
+        help_text=_("Show my name beside my most thanked contributions on the management dashboard."),
+    )
 
     class Meta:
         # "Expertise" reads as English on the German admin index: the context gives German its own word.

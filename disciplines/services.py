@@ -106,6 +106,20 @@ def expertise_save(*, actor, user, tags, profile=""):
     return _save(expertise, actor=actor, action="expertise_save", tags=normalise_tags(tags), profile=profile)
 
 
+def recognition_opt_in_set(*, actor, user, opt_in):
+    """Whether the management dashboard may name `user` beside their thanked
+    contributions. Consent is the person's own: nobody else, not even a governance
+    lead, sets it for them."""
+    if actor.pk != user.pk:
+        log_denied(actor, "recognition_opt_in_set", f"user:{user.pk}")
+        raise PermissionDenied(_("Only the person themselves decides whether they are named."))
+    expertise, _created = Expertise.objects.get_or_create(user=user)
+    if expertise.recognition_opt_in != opt_in:
+        expertise.recognition_opt_in = opt_in
+        expertise.save(update_fields=["recognition_opt_in"])
+    return expertise
+
+
 def absence_save(*, actor, absence=None, **fields):
     absence = absence or Absence()
     for name in ("starts_on", "ends_on"):

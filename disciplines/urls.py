@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/memberships/add/", views.membership_edit, name="membership_create"),
     path("people/memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
     path("people/memberships/<int:pk>/delete/", views.membership_delete, name="membership_delete"),
+    path("people/me/recognition/", views.recognition_edit, name="recognition"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/expertise/", views.expertise_edit, name="expertise_edit"),
     path("people/<int:pk>/absences/add/", views.absence_create, name="absence_create"),

@@ -24,7 +24,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from disciplines import page_queries, selectors, services
 from disciplines.filters import MembershipFilterSet
-from disciplines.forms import AbsenceForm, ApplicationAreaForm, DisciplineForm, ExpertiseForm, MembershipForm
+from disciplines.forms import (
+    AbsenceForm,
+    ApplicationAreaForm,
+    DisciplineForm,
+    ExpertiseForm,
+    MembershipForm,
+    RecognitionForm,
+)
 from disciplines.models import Absence, ApplicationArea, Discipline, Expertise, Membership
 from disciplines.permissions import can_edit_catalogue
 from governance.access import log_denied
@@ -347,6 +354,37 @@ def expertise_edit(request, pk):
         eyebrow=_("People"),
         cancel_url=_person_url(person),
         intro=_("Routing matches the topic tags with the topics of expert input requests."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recognition_edit(request):
+    """The signed-in person's own consent to be named in recognition (nobody else's)."""
+    expertise = Expertise.objects.filter(user=request.user).first()
+    initial = {"recognition_opt_in": bool(expertise and expertise.recognition_opt_in)}
+    form = RecognitionForm(_posted(request), initial=initial)
+    if form.is_bound and form.is_valid():
+        done, saved = _write(
+            form,
+            services.recognition_opt_in_set,
+            actor=request.user,
+            user=request.user,
+            opt_in=form.cleaned_data["recognition_opt_in"],
+        )
+        if done:
+            if saved.recognition_opt_in:
+                messages.success(request, _("Saved: the dashboard names you beside your thanked contributions."))
+            else:
+                messages.success(request, _("Saved: the dashboard does not name you."))
+            return redirect(_person_url(request.user))
+    return _form_page(
+        request,
+        form,
+        title=_("Recognition"),
+        eyebrow=_("People"),
+        cancel_url=_person_url(request.user),
+        intro=_("Your expert work is shown per discipline; your name appears only if you agree here."),
     )
 
 

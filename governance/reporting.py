@@ -23,6 +23,15 @@ The rules that make the figures agree:
 - Request counts by status are a snapshot of the requests under way now; *open* is
   exactly the sum of the statuses listed under it.
 
+- Delivery figures resting on fewer than MIN_PEOPLE (3) contributing experts are
+  withheld (`suppressed`, shown as "fewer than 3 people"): per discipline, for the
+  scope, and for the scope when the withheld disciplines together are that small.
+  Budget hours (approved, reserved, used) are the budget's ledger that managers run
+  their budgets by, and stay shown. Named recognition and per-person tables:
+  governance/recognition.py.
+- Model health (`model_health`) is a snapshot of now; each item counts the rows its
+  drill-down lists (`health_rows`, or the request list's filter with the same rule).
+
 Cost: a fixed number of aggregate queries whatever the data size (conditional
 aggregation, grouped by discipline or status), each on an index:
 - budgets: `cw_budget_once_per_month` (discipline, month);
@@ -40,16 +49,29 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from content_workflow.models import BudgetEntry, ExpertInputRequest, TimeBudget
 from content_workflow.permissions import managed_discipline_ids, reads_everything
+from content_workflow.selectors import past_due_requests_q, stuck_requests_q
 from content_workflow.transitions import UNFINISHED, Status
-from disciplines.models import Discipline
+from disciplines.models import Discipline, Membership
 
 ZERO = Decimal(0)
+# Figures about delivered work that rest on fewer people than this are withheld ("fewer
+# than 3 people"): per-person performance figures need a works council's agreement in
+# Germany, and a figure of one or two people is one. Applied here, so every consumer
+# (page, export, API) gets the same rule.
+MIN_PEOPLE = 3
+
+
+def is_small_group(people):
+    """True when 1 to MIN_PEOPLE - 1 people contributed: their figures are withheld."""
+    return 0 < people < MIN_PEOPLE
 
 
 # --- What each figure counts: the one place --------------------------------------------------
@@ -123,6 +145,31 @@ DEFINITIONS = {
         _("Open requests whose due date has passed, now."),
         "count",
     ),
+    "health_spokes_without_liaison": Definition(
+        _("Spokes without a liaison"),
+        _("Spokes of the active model with nobody named as their contact to the hub."),
+        "count",
+    ),
+    "health_activities_accountable": Definition(
+        _("Activities without exactly one Accountable"),
+        _("Activities of the active model's responsibility matrix with no Accountable unit, or more than one."),
+        "count",
+    ),
+    "health_vacancies": Definition(
+        _("Job-profile vacancies"),
+        _("Hubs without a social media manager and spokes without a community manager, from the staffing view."),
+        "count",
+    ),
+    "health_budgets_missing": Definition(
+        _("Disciplines without a budget for next month"),
+        _("Disciplines with experts for which no manager has approved hours for next month yet."),
+        "count",
+    ),
+    "health_requests_stuck": Definition(
+        _("Requests stuck"),
+        _("Requests nobody suitable was found for, or whose routing is overdue, now."),
+        "count",
+    ),
     "requests_delivered_now": Definition(
         _("Delivered, to be completed"),
         _("Input delivered, waiting for the requester to complete the request, now."),
@@ -138,6 +185,8 @@ class Figure:
 
     key: str
     value: object
+    # Withheld: fewer than MIN_PEOPLE people contributed to it (value is None then).
+    suppressed: bool = False
 
     @property
     def definition(self):
@@ -440,6 +489,9 @@ class DeliveryFigures:
     on_time: Figure
     rating: Figure
     hours_delivered: Figure
+    people: int = 0
+    # Withheld: too few people behind the figures (delivery_figures says when).
+    suppressed: bool = False
 
     @property
     def figures(self):
@@ -447,16 +499,28 @@ class DeliveryFigures:
 
     @property
     def is_empty(self):
+        if self.suppressed:
+            return False
         return not self.contributions.value and not self.hours_delivered.value
 
 
 def delivery_figures(period, scope, *, hours=None):
     """Contributions, lead time, on-time share and rating of the input delivered in the
     period, with the hours delivered taken from `hours` (HoursFigures of the same
-    period and scope; computed if not given). One query (three without `hours`)."""
+    period and scope; computed if not given). Two queries (five without `hours`).
+
+    Withheld (`suppressed`, every value None) when fewer than MIN_PEOPLE experts
+    delivered in the scope, and also when the disciplines withheld on their own
+    (`delivery_by_discipline`) together have fewer than MIN_PEOPLE: otherwise the total
+    minus the disciplines shown would give their numbers away.
+    """
     if hours is None:
         hours = hours_by_discipline(period, scope)
     requests = scope.filter(ExpertInputRequest.objects.filter(_delivered_in(period)), "target_discipline_id")
+    by_discipline = (
+        requests.order_by().values("target_discipline_id").annotate(people=Count("contribution__author", distinct=True))
+    )
+    small = [row["target_discipline_id"] for row in by_discipline if is_small_group(row["people"])]
     result = (
         requests.order_by()
         .annotate(lead=ExpressionWrapper(F("delivered_at") - F("submitted_at"), output_field=DurationField()))
@@ -465,9 +529,17 @@ def delivery_figures(period, scope, *, hours=None):
             on_time=Count("pk", filter=Q(delivered_at__date__lte=F("due_date"))),
             lead_time=Avg("lead", filter=Q(submitted_at__isnull=False)),
             rating=Avg("contribution__usefulness"),
+            people=Count("contribution__author", distinct=True),
+            small_people=Count("contribution__author", distinct=True, filter=Q(target_discipline_id__in=small)),
         )
     )
     delivered = result["delivered"] or 0
+    people = result["people"] or 0
+    if is_small_group(people) or is_small_group(result["small_people"] or 0):
+        # Every figure here would describe one or two people.
+        return DeliveryFigures(
+            period, *(Figure(key, None, suppressed=True) for key in DELIVERY_KEYS), people=people, suppressed=True
+        )
     return DeliveryFigures(
         period=period,
         contributions=Figure("contributions", delivered),
@@ -475,7 +547,74 @@ def delivery_figures(period, scope, *, hours=None):
         on_time=Figure("on_time", Decimal(result["on_time"]) / delivered if delivered else None),
         rating=Figure("rating", result["rating"]),
         hours_delivered=hours.delivered,
+        people=people,
     )
+
+
+DELIVERY_KEYS = ("contributions", "lead_time", "on_time", "rating", "hours_delivered")
+
+
+@dataclass
+class DisciplineDelivery:
+    """One discipline's delivery in the period; `suppressed` when fewer than MIN_PEOPLE
+    experts delivered it (its figures are then None)."""
+
+    discipline: Discipline
+    people: int
+    contributions: Figure
+    hours_delivered: Figure
+    lead_time: Figure
+    rating: Figure
+
+    @property
+    def suppressed(self):
+        return is_small_group(self.people)
+
+    @property
+    def figures(self):
+        return [self.contributions, self.hours_delivered, self.lead_time, self.rating]
+
+
+def delivery_by_discipline(period, scope):
+    """Per discipline: contributions, hours delivered, lead time and rating of the input
+    delivered in the period, a row per discipline that delivered any. A discipline with
+    fewer than MIN_PEOPLE contributing experts shows no numbers (`suppressed`). Two
+    queries (the aggregate grouped by discipline, and the disciplines)."""
+    requests = scope.filter(ExpertInputRequest.objects.filter(_delivered_in(period)), "target_discipline_id")
+    rows = (
+        requests.order_by()
+        .annotate(lead=ExpressionWrapper(F("delivered_at") - F("submitted_at"), output_field=DurationField()))
+        .values("target_discipline_id")
+        .annotate(
+            delivered=Count("pk"),
+            hours=Sum("contribution__hours_spent"),
+            lead_time=Avg("lead", filter=Q(submitted_at__isnull=False)),
+            rating=Avg("contribution__usefulness"),
+            people=Count("contribution__author", distinct=True),
+        )
+    )
+    values = {row["target_discipline_id"]: row for row in rows}
+    disciplines = Discipline.objects.filter(pk__in=values).order_by("position", "name") if values else []
+    result = []
+    for discipline in disciplines:
+        row = values[discipline.pk]
+        people = row["people"] or 0
+        hidden = is_small_group(people)
+
+        def figure(key, value, hidden=hidden):
+            return Figure(key, None, suppressed=True) if hidden else Figure(key, value)
+
+        result.append(
+            DisciplineDelivery(
+                discipline,
+                people,
+                contributions=figure("contributions", row["delivered"]),
+                hours_delivered=figure("hours_delivered", row["hours"] or ZERO),
+                lead_time=figure("lead_time", row["lead_time"]),
+                rating=figure("rating", row["rating"]),
+            )
+        )
+    return result
 
 
 # --- Requests now --------------------------------------------------------------------------------
@@ -543,8 +682,9 @@ def request_status_figures(scope, *, today=None):
 
 
 def summary(period, scope, *, today=None):
-    """Every figure of DEFINITIONS for the period and scope, as {key: Figure}, in five
-    queries: what an export or the API can serve next to the page (issue 8)."""
+    """Every figure of DEFINITIONS for the period and scope, as {key: Figure}, in six
+    queries: what an export or the API can serve next to the page (issue 8). Model
+    health, a snapshot of now rather than of the period, is `model_health`."""
     hours = hours_by_discipline(period, scope)
     delivery = delivery_figures(period, scope, hours=hours)
     now = request_status_figures(scope, today=today)
@@ -556,3 +696,141 @@ def summary(period, scope, *, today=None):
         now.overdue,
     ]
     return {figure.key: figure for figure in figures}
+
+
+# --- Model health: what needs fixing, now ----------------------------------------------------------
+
+# The health items in card order. Each counts the rows of `health_rows(key, ...)` (or, for
+# requests, of the request list's filter with the same rule), so the page a number links
+# to lists exactly the rows it counts.
+HEALTH_KEYS = (
+    "health_spokes_without_liaison",
+    "health_activities_accountable",
+    "health_vacancies",
+    "health_budgets_missing",
+    "health_requests_stuck",
+    "requests_overdue",
+)
+# The figures only model_health computes (summary() holds the period's figures).
+HEALTH_ONLY_KEYS = frozenset(HEALTH_KEYS) - {"requests_overdue"}
+# Items about the whole model, not one discipline: shown to those who read everything.
+WHOLE_MODEL_KEYS = frozenset({"health_activities_accountable", "health_vacancies"})
+
+
+def next_month(today):
+    return _shift_month(_month_start(today), 1)
+
+
+def _active_model_q(prefix="model__"):
+    from governance.models import OrganisationalModel
+
+    return Q(**{f"{prefix}status": OrganisationalModel.Status.ACTIVE})
+
+
+def health_rows(key, scope, *, today=None):
+    """The rows a model-health item counts, as a queryset (spokes, activities,
+    disciplines); the drill-down page lists exactly these."""
+    from governance.models import Activity, Hub, Responsibility, Spoke
+
+    today = today or timezone.localdate()
+    if key == "health_spokes_without_liaison":
+        spokes = Spoke.objects.filter(_active_model_q(), liaison__isnull=True)
+        return scope.filter(spokes, "discipline_id").select_related("discipline", "hub", "model")
+    if key == "health_activities_accountable":
+        # Only cells of the model's own units count, as publishing checks them (validation).
+        units = Q(discipline_id__in=Spoke.objects.filter(_active_model_q()).values("discipline_id")) | Q(
+            discipline_id__in=Hub.objects.filter(_active_model_q()).values("home_discipline_id")
+        )
+        accountable = (
+            Responsibility.objects.filter(
+                _active_model_q(),
+                units,
+                activity_id=models.OuterRef("pk"),
+                role__in=(Responsibility.Role.ACCOUNTABLE, Responsibility.Role.ACCOUNTABLE_RESPONSIBLE),
+            )
+            .order_by()
+            .values("activity_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        activities = Activity.objects.annotate(
+            accountables=Coalesce(models.Subquery(accountable, output_field=models.IntegerField()), 0)
+        )
+        return activities.exclude(accountables=1).order_by("position", "name")
+    if key == "health_budgets_missing":
+        approved = TimeBudget.objects.filter(
+            discipline_id=models.OuterRef("pk"), month=next_month(today), approved_at__isnull=False
+        )
+        with_experts = Membership.objects.filter(function=Membership.Function.EXPERT).values("discipline_id")
+        disciplines = Discipline.objects.filter(pk__in=with_experts).exclude(models.Exists(approved))
+        return scope.filter(disciplines, "pk").order_by("position", "name")
+    raise KeyError(key)
+
+
+@dataclass
+class HealthItem:
+    figure: Figure
+
+    @property
+    def key(self):
+        return self.figure.key
+
+    @property
+    def is_problem(self):
+        return bool(self.figure.value)
+
+
+@dataclass
+class ModelHealth:
+    items: list
+    next_month: datetime.date
+
+    @property
+    def is_healthy(self):
+        return not any(item.is_problem for item in self.items)
+
+    def values(self):
+        """{key: value} of the items shown."""
+        return {item.key: item.figure.value for item in self.items}
+
+
+def request_health_q(key, *, today=None, now=None):
+    """The rule of a request item (stuck, past due): the request list's filter uses it too."""
+    if key == "health_requests_stuck":
+        return stuck_requests_q(now or timezone.now())
+    if key == "requests_overdue":
+        return past_due_requests_q(today or timezone.localdate())
+    raise KeyError(key)
+
+
+def model_health(scope, *, today=None, viewer=None):
+    """The model-health figures: spokes without a liaison, activities without exactly one
+    Accountable (active model), job-profile vacancies (staffing view), disciplines without
+    an approved budget for next month, requests stuck or past their due date now.
+
+    Whole-model items (activities, vacancies) only for a scope of everything; vacancies
+    need `viewer` (the staffing view reads as someone). A fixed number of queries: one
+    count each, one aggregate for both request items, and the staffing view's own.
+    """
+    today = today or timezone.localdate()
+    figures = {}
+    for key in ("health_spokes_without_liaison", "health_activities_accountable", "health_budgets_missing"):
+        if key in WHOLE_MODEL_KEYS and not scope.is_everything:
+            continue
+        figures[key] = health_rows(key, scope, today=today).order_by().count()
+    if scope.is_everything and viewer is not None:
+        from roles.selectors import staffing
+
+        staffed = staffing(viewer=viewer, today=today)
+        figures["health_vacancies"] = len(staffed.vacancies) if staffed else 0
+    # Both rules only match unfinished requests: the status index, not the finished bulk.
+    under_way = ExpertInputRequest.objects.filter(status__in=UNFINISHED)
+    requests = scope.filter(under_way, "target_discipline_id").order_by()
+    counts = requests.aggregate(
+        stuck=Count("pk", filter=request_health_q("health_requests_stuck", today=today)),
+        overdue=Count("pk", filter=request_health_q("requests_overdue", today=today)),
+    )
+    figures["health_requests_stuck"] = counts["stuck"]
+    figures["requests_overdue"] = counts["overdue"]
+    items = [HealthItem(Figure(key, figures[key])) for key in HEALTH_KEYS if key in figures]
+    return ModelHealth(items, next_month(today))

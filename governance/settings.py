@@ -283,6 +283,10 @@ CONTENT_WORKFLOW_SWEEP_SECONDS = env_int("CONTENT_WORKFLOW_SWEEP_SECONDS", 15, m
 SUBMISSION_TOKEN_MAX_AGE_HOURS = env_int("SUBMISSION_TOKEN_MAX_AGE_HOURS", 24, minimum=1)
 # How long after completing a request its requester may still change rating and thanks.
 RATING_EDIT_DAYS = env_int("RATING_EDIT_DAYS", 7, minimum=0)
+# Per-person tables (contributions, hours, rating per expert) on the executive dashboard.
+# Off by default: in Germany a works council must agree to per-person performance figures;
+# turn it on only where that agreement exists (governance/recognition.py).
+PERSON_FIGURES = env_bool("PERSON_FIGURES", False)
 # Time-based work lives here and reads the database; no task is scheduled with an ETA.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "governance.tasks.clear_expired_sessions", "schedule": 6 * 3600},

@@ -7,6 +7,7 @@ names the parameter.
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from content_workflow.models import (
@@ -17,7 +18,7 @@ from content_workflow.models import (
     TimeAllocationRequest,
     TimeBudget,
 )
-from content_workflow.selectors import request_search
+from content_workflow.selectors import past_due_requests_q, request_search, stuck_requests_q
 from disciplines.models import Discipline
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
@@ -36,6 +37,10 @@ class MonthFilter(django_filters.DateFilter):
         return super().filter(queryset, value.replace(day=1) if value else value)
 
 
+class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
+    """`1,2,3`: any of these ids."""
+
+
 # A choice filter on a column of the row itself never needs DISTINCT (django-filter
 # adds it by default, and it made every filtered count sort the whole result).
 
@@ -46,6 +51,16 @@ class ExpertRequestFilter(django_filters.FilterSet):
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("Past its due date and not delivered (true) or the others (false)")
+    )
+    stuck = django_filters.BooleanFilter(
+        method="filter_stuck",
+        label=_("Stuck now: unroutable, or waiting for routing past its time (true) or the others (false)"),
+    )
+    past_due = django_filters.BooleanFilter(
+        method="filter_past_due", label=_("Not finished and its due date has passed (true) or the others (false)")
+    )
+    disciplines = NumberInFilter(
+        field_name="target_discipline_id", lookup_expr="in", label=_("Target disciplines (comma-separated ids)")
     )
     requester = django_filters.NumberFilter(field_name="requester_id", label=_("Requester (user id)"))
     assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("Current assignee (user id)"))
@@ -58,7 +73,19 @@ class ExpertRequestFilter(django_filters.FilterSet):
 
     class Meta:
         model = ExpertInputRequest
-        fields = ["status", "target_discipline", "priority", "overdue", "requester", "assignee", "due_date", "search"]
+        fields = [
+            "status",
+            "target_discipline",
+            "disciplines",
+            "priority",
+            "overdue",
+            "stuck",
+            "past_due",
+            "requester",
+            "assignee",
+            "due_date",
+            "search",
+        ]
 
     def filter_search(self, queryset, name, value):
         return request_search(queryset, value)
@@ -67,6 +94,19 @@ class ExpertRequestFilter(django_filters.FilterSet):
         # The same rule as ExpertInputRequest.is_overdue.
         overdue = Q(overdue_since__isnull=False) & ~Q(status__in=FINISHED)
         return queryset.filter(overdue if value else ~overdue)
+
+    # The model-health figures count with the same rules (governance.reporting.model_health).
+    def filter_stuck(self, queryset, name, value):
+        stuck = stuck_requests_q(timezone.now())
+        return queryset.filter(stuck if value else ~stuck)
+
+    def filter_past_due(self, queryset, name, value):
+        past_due = past_due_requests_q(timezone.localdate())
+        return queryset.filter(past_due if value else ~past_due)
+
+
+# The request list page applies these of the API's filters (the drill-down from the figures).
+PAGE_FILTERS = ("stuck", "past_due", "disciplines")
 
 
 class TimeBudgetFilter(django_filters.FilterSet):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from content_workflow import page_queries, selectors, services
+from content_workflow.api.filters import PAGE_FILTERS, ExpertRequestFilter
 from content_workflow.expert_search import expert_search
 from content_workflow.forms import (
     CancelForm,
@@ -200,6 +201,11 @@ def request_list(request):
     filters = RequestFilterForm(request.GET or None)
     values = filters.values()
     rows = page_queries.request_rows(request.user, mine=values["mine"], status=values["status"], query=values["q"])
+    # The drill-down from the dashboards' figures: the API's filters, the same rules.
+    drill_down = {name: request.GET[name] for name in PAGE_FILTERS if request.GET.get(name)}
+    if drill_down:
+        filterset = ExpertRequestFilter(drill_down, queryset=rows)
+        rows = filterset.qs if filterset.is_valid() else rows.none()
     page = KeysFirstPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -207,7 +213,8 @@ def request_list(request):
         {
             "filters": filters,
             "page_obj": page,
-            "filtered": any(request.GET.get(name) for name in ("q", "status", "show")),
+            "filtered": any(request.GET.get(name) for name in ("q", "status", "show", *PAGE_FILTERS)),
+            "drill_down": drill_down,
             "can_request": can_request(request.user),
         },
     )

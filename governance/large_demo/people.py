@@ -232,7 +232,15 @@ def _memberships(ctx, plan):
     copy_rows(
         Expertise,
         (
-            {"id": first + n, "user_id": pk, "tags": tags, "profile": f"Works on {', '.join(tags)}."}
+            {
+                "id": first + n,
+                "user_id": pk,
+                "tags": tags,
+                "profile": f"Works on {', '.join(tags)}.",
+                # A third agreed to be named beside their thanked work (not from rng: the
+                # rest of the set stays as it was).
+                "recognition_opt_in": n % 3 == 0,
+            }
             for n, (pk, tags) in enumerate(expertise)
         ),
     )

@@ -4,6 +4,9 @@
     {{ figure|figure_value }}        a Figure in its unit ("6 h", "83 %", "2.5 days", "4.0 / 5")
     {% period_menu %}                the period links of a dashboard
     {% hours_card %}  {% delivery_card %}  {% status_card %}   the executive dashboard's cards
+    {% health_card %}                model health, each count linking to the rows it counts
+    {% discipline_delivery_card %}   delivery per discipline (small groups withheld)
+    {% thanks_card %}  {% person_figures_card %}   recognition (governance/recognition.py)
 
 The cards read the period from the page's context (`period`, set by the dashboard view;
 this month if missing) and what they share is computed once per request, so the page
@@ -23,6 +26,8 @@ register = template.Library()
 
 @register.filter
 def figure_value(figure):
+    if figure.suppressed:
+        return _("fewer than %(count)s people") % {"count": reporting.MIN_PEOPLE}
     value, unit = figure.value, figure.unit
     if unit == "hours":
         return _("%(hours)s h") % {"hours": hours(value)}
@@ -92,9 +97,84 @@ def hours_card(context):
 @register.inclusion_tag("governance/_figures_delivery.html", takes_context=True)
 def delivery_card(context):
     period, scope = _period(context), _scope(context)
-    return {"delivery": reporting.delivery_figures(period, scope, hours=_hours(context)), "period": period}
+    return {
+        "delivery": reporting.delivery_figures(period, scope, hours=_hours(context)),
+        "period": period,
+        "min_people": reporting.MIN_PEOPLE,
+    }
 
 
 @register.inclusion_tag("governance/_figures_status.html", takes_context=True)
 def status_card(context):
     return {"now": reporting.request_status_figures(_scope(context))}
+
+
+# --- Model health ------------------------------------------------------------------------------
+
+
+def health_url(key, scope, next_month):
+    """Where a health figure drills down to: a list of exactly the rows it counts."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from governance.views.health import SLUGS
+
+    if key in SLUGS:
+        return reverse("health", args=[SLUGS[key]])
+    if key == "health_vacancies":
+        return reverse("roles:staffing") + "#vacancies-heading"
+    query = {"show": "all", {"health_requests_stuck": "stuck", "requests_overdue": "past_due"}[key]: "true"}
+    if not scope.is_everything:
+        query["disciplines"] = ",".join(str(pk) for pk in sorted(scope.discipline_ids)) or "0"
+    return reverse("content_workflow:request_list") + "?" + urlencode(query)
+
+
+@register.inclusion_tag("governance/_figures_health.html", takes_context=True)
+def health_card(context):
+    scope = _scope(context)
+    request = context["request"]
+    if not scope.is_everything and not scope.discipline_ids:
+        return {"health": None}
+    health = reporting.model_health(scope, viewer=request.user)
+    links = [(item, health_url(item.key, scope, health.next_month)) for item in health.items]
+    return {"health": health, "links": links, "whole": scope.is_everything}
+
+
+# --- Recognition -------------------------------------------------------------------------------
+
+
+@register.inclusion_tag("governance/_figures_discipline_delivery.html", takes_context=True)
+def discipline_delivery_card(context):
+    period, scope = _period(context), _scope(context)
+    return {
+        "rows": reporting.delivery_by_discipline(period, scope),
+        "period": period,
+        "min_people": reporting.MIN_PEOPLE,
+    }
+
+
+@register.inclusion_tag("governance/_figures_thanks.html", takes_context=True)
+def thanks_card(context):
+    from governance import recognition
+
+    period, scope = _period(context), _scope(context)
+    return {"thanks": recognition.most_thanked(period, scope), "period": period}
+
+
+PERSON_ROWS = 20
+
+
+@register.inclusion_tag("governance/_figures_people.html", takes_context=True)
+def person_figures_card(context):
+    from django.core.paginator import Paginator
+
+    from governance import recognition
+
+    period, scope = _period(context), _scope(context)
+    rows = recognition.person_figures(period, scope)
+    if rows is None:
+        return {"enabled": False}
+    request = context["request"]
+    page = Paginator(rows, PERSON_ROWS).get_page(request.GET.get("people_page"))
+    return {"enabled": True, "page_obj": page, "period": period}
