@@ -63,6 +63,13 @@ def urls_for(role, *, request_id, model_id, discipline):
         "/catalogue/",
         "/catalogue/people/",
         f"/catalogue/{discipline}/",
+        "/dashboard/health/spokes/",
+        "/dashboard/health/activities/",
+        "/dashboard/health/budgets/",
+        "/requests/?show=all&stuck=1",
+        "/requests/?show=all&past_due=1",
+        "/accounts/profile/",
+        "/catalogue/people/me/recognition/",
         # The person searches behind the expert and person fields.
         "/requests/experts/?q=an",
         "/profiles/people/search/?q=an",
