@@ -819,10 +819,9 @@ def model_health(scope, *, today=None, viewer=None):
             continue
         figures[key] = health_rows(key, scope, today=today).order_by().count()
     if scope.is_everything and viewer is not None:
-        from roles.selectors import staffing
+        from roles.selectors import staffing_vacancies
 
-        staffed = staffing(viewer=viewer, today=today)
-        figures["health_vacancies"] = len(staffed.vacancies) if staffed else 0
+        figures["health_vacancies"] = len(staffing_vacancies(today=today))
     # Both rules only match unfinished requests: the status index, not the finished bulk.
     under_way = ExpertInputRequest.objects.filter(status__in=UNFINISHED)
     requests = scope.filter(under_way, "target_discipline_id").order_by()

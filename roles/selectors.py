@@ -347,16 +347,37 @@ def _vacancies(model, unit, held_slugs, profiles_by_slug):
         yield Vacancy(unit, cm, _("The spoke has no community manager."))
 
 
-def _first_holders(current, shown):
-    """The first `shown` holders of each profile in each discipline (in PERSON_ORDER),
-    and how many there are: two queries however many people hold profiles."""
-    totals = {
+def _held_totals(current):
+    """{(discipline id, profile id): how many hold it}; one query."""
+    return {
         (discipline_id, profile_id): n
         for discipline_id, profile_id, n in current.order_by()
         .values("discipline_id", "profile_id")
         .annotate(n=Count("pk"))
         .values_list("discipline_id", "profile_id", "n")
     }
+
+
+def _unit_vacancies(model, unit, totals, profiles):
+    held_slugs = {profiles[profile_id].slug for (key, profile_id) in totals if key == unit.key}
+    return list(_vacancies(model, unit, held_slugs, {profile.slug: profile for profile in profiles.values()}))
+
+
+def staffing_vacancies(*, model=None, today=None):
+    """The staffing view's vacancies alone (the dashboards' model health counts them),
+    without its holders and shortfalls; four queries."""
+    model = model or active_model()
+    if model is None:
+        return []
+    profiles = {profile.pk: profile for profile in JobProfile.objects.all()}
+    totals = _held_totals(RoleAssignment.objects.current(today or timezone.localdate()))
+    return [vacancy for unit in model_units(model) for vacancy in _unit_vacancies(model, unit, totals, profiles)]
+
+
+def _first_holders(current, shown):
+    """The first `shown` holders of each profile in each discipline (in PERSON_ORDER),
+    and how many there are: two queries however many people hold profiles."""
+    totals = _held_totals(current)
     rank = Window(RowNumber(), partition_by=[F("discipline_id"), F("profile_id")], order_by=PERSON_ORDER)
     first = (
         current.select_related("user", "profile", "discipline")
@@ -385,7 +406,6 @@ def staffing(*, viewer, model=None, today=None, shown=5):
     units = model_units(model)
     profiles = list(JobProfile.objects.all())
     profiles_by_pk = {profile.pk: profile for profile in profiles}
-    profiles_by_slug = {profile.slug: profile for profile in profiles}
     current = RoleAssignment.objects.current(today)
     totals, first = _first_holders(current, shown)
 
@@ -401,8 +421,7 @@ def staffing(*, viewer, model=None, today=None, shown=5):
             if profile.pk in grouped
         ]
         row = UnitStaffing(unit=unit, holders=holders)
-        held_slugs = {profiles_by_pk[profile_id].slug for (key, profile_id) in totals if key == unit.key}
-        row.vacancies = list(_vacancies(model, unit, held_slugs, profiles_by_slug))
+        row.vacancies = _unit_vacancies(model, unit, totals, profiles_by_pk)
         unit_rows.append(row)
     unit_keys = {unit.key for unit in units}
     outside = [assignment for assignment in first if assignment.discipline_id not in unit_keys]
