@@ -66,8 +66,8 @@ def urls_for(role, *, request_id, model_id, discipline):
         "/dashboard/health/spokes/",
         "/dashboard/health/activities/",
         "/dashboard/health/budgets/",
-        "/requests/?show=all&stuck=1",
-        "/requests/?show=all&past_due=1",
+        "/requests/?show=all&stuck=true",
+        "/requests/?show=all&past_due=true",
         "/accounts/profile/",
         "/catalogue/people/me/recognition/",
         # The person searches behind the expert and person fields.
