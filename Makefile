@@ -35,6 +35,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.checked
 
 # The embedded default: SQLite file, tasks in-process, demo data, DEBUG on.
 run: export DEBUG ?= 1
+# runserver's own "This is a development server" warning: the README says so already.
+run: export DJANGO_RUNSERVER_HIDE_WARNING = true
 run: $(VENV)/.runtime
 	@$(MANAGE) compiletranslations
 	@$(MANAGE) migrate --noinput

@@ -93,3 +93,8 @@ def test_a_fresh_start_warns_of_nothing_and_ends_with_the_sign_ins(tmp_path):
     assert "Content-Transfer-Encoding" not in output  # no whole e-mails on the console
     assert len(list((tmp_path / "mail").iterdir())) >= 1
     assert result.stdout.rstrip().splitlines()[-1].lstrip().startswith("admin ")
+
+
+def test_the_run_target_hides_runservers_development_server_warning():
+    recipe = MAKEFILE.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "export DJANGO_RUNSERVER_HIDE_WARNING = true" in recipe
