@@ -8,6 +8,7 @@ scores the experts of a discipline for one request. The routing *service*
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     CharField,
@@ -141,6 +142,22 @@ class Candidate:
     hours: Decimal = Decimal(0)  # the request's estimate
     matched: list = field(default_factory=list)
     preferred: bool = False
+    username: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    email_choice: str | None = None  # NotificationPreference.email, None: the default
+
+    def as_user(self):
+        """The expert as a User with only what assigning and notifying read (the rest
+        deferred, as `.only()` would leave it): routing needs no query to load them."""
+        user = get_user_model().from_db(
+            None,
+            ["id", "username", "first_name", "last_name", "email"],
+            [self.user_id, self.username, self.first_name, self.last_name, self.email],
+        )
+        user.email_choice = self.email_choice  # as services.notifications.with_email_choice
+        return user
 
     def reason(self):
         return {
@@ -250,7 +267,7 @@ def _experts(request, today):
 
 
 def _candidate(request, row):
-    user_id, capacity, load, tags, first, last, username = row
+    user_id, capacity, load, tags, first, last, username, email, email_choice = row
     tags = set(tags or ())
     return Candidate(
         user_id=user_id,
@@ -260,6 +277,11 @@ def _candidate(request, row):
         hours=request.estimated_hours,
         matched=[tag for tag in request.topic_tags or [] if tag in tags],
         preferred=user_id == request.preferred_expert_id,
+        username=username,
+        first_name=first,
+        last_name=last,
+        email=email,
+        email_choice=email_choice,
     )
 
 
@@ -271,6 +293,8 @@ CANDIDATE_COLUMNS = (
     "user__first_name",
     "user__last_name",
     "user__username",
+    "user__email",
+    "user__notification_preference__email",
 )
 
 

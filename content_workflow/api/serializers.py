@@ -104,6 +104,11 @@ class WorkflowPersonSerializer(serializers.Serializer):
     def get_name(self, user) -> str:
         return display_name(user)
 
+    def to_representation(self, user):
+        # The fields above, written out: a list of 25 requests names 75 people, and
+        # DRF's field-by-field walk was two thirds of the list's serialising time.
+        return {"id": user.pk, "username": user.get_username(), "name": display_name(user)}
+
 
 def person(**kwargs):
     return WorkflowPersonSerializer(read_only=True, **kwargs)

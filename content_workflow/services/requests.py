@@ -126,8 +126,9 @@ def apply(
 ):
     """Write the new state of a locked, authorised request and its timeline event.
 
-    `save=False` writes only the event: for a step the caller follows with another move
-    in the same transaction, which saves the row once (routing's claim)."""
+    `save=False` writes nothing yet: for a step the caller follows with another move in
+    the same transaction, which saves the row once and both events in one insert
+    (routing's claim, on every request)."""
     now = timezone.now()
     from_status = locked.status
     locked.status = to
@@ -142,9 +143,7 @@ def apply(
         locked.overdue_since = None
     for name, value in fields.items():
         setattr(locked, name, value)
-    if save:
-        locked.save()
-    RequestEvent.objects.create(
+    event = RequestEvent(
         request=locked,
         kind=kind,
         actor=actor,
@@ -155,6 +154,12 @@ def apply(
         data=data or {},
         created_at=now,
     )
+    pending = locked.__dict__.setdefault("_unsaved_events", [])
+    pending.append(event)
+    if save:
+        locked.save()
+        RequestEvent.objects.bulk_create(pending)
+        pending.clear()
     return locked
 
 

@@ -13,7 +13,6 @@ enqueued, after the commit, never sent from here.
 
 import logging
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -25,7 +24,7 @@ from content_workflow.routing import rank_candidates, request_scope
 from content_workflow.services.allocations import allocation_open
 from content_workflow.services.budgets import month_label, reservation_shortfall, reserve_for_request
 from content_workflow.services.deadlines import DEFAULT_RESPONSE_DAYS
-from content_workflow.services.notifications import notify_managers, with_email_choice
+from content_workflow.services.notifications import notify_managers
 from content_workflow.services.requests import apply, assign, authorize
 from content_workflow.transitions import Status
 
@@ -72,7 +71,7 @@ def _decide(request, *, today):
         return _unroutable(request, ranking.reason())
 
     if reserve_for_request(request):
-        expert = with_email_choice(get_user_model().objects.filter(pk=ranking.best.user_id)).get()
+        expert = ranking.best.as_user()
         authorize(request, to=Status.ASSIGNED, actor=None)
         assign(request, expert=expert, actor=None, reason=ranking.reason(), response_days=request.response_days)
         return "assigned"

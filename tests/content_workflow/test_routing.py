@@ -334,4 +334,6 @@ def test_routing_costs_the_same_few_queries_for_5_and_50_experts(make_request, t
     small = _route_counting(make_request, team, 5, member)
     large = _route_counting(make_request, team, 50, member)
     assert small == large
-    assert large <= 15
+    # 13, not 15: the claim's and the assignment's events are one insert, and the
+    # assignee's name, e-mail and e-mail choice come with the ranking row.
+    assert large <= 13, large
