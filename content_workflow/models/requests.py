@@ -303,6 +303,13 @@ class Contribution(models.Model):
             models.Index(fields=["created_at"], name="cw_contribution_created"),
             # An expert's own contributions, newest first (/work/ and /work/contributions/).
             models.Index(fields=["author", "-created_at", "-id"], name="cw_contribution_author"),
+            # The team page's figures per expert (a page of authors): read from the index
+            # alone. Without it PostgreSQL scanned every contribution for 25 authors.
+            models.Index(
+                fields=["author"],
+                include=["id", "request", "hours_spent", "usefulness"],
+                name="cw_contribution_author_figures",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(hours_spent__gt=0), name="cw_contribution_hours_positive"),
