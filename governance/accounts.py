@@ -39,6 +39,31 @@ def profile_language_set(*, actor, language):
     return profile
 
 
+def gets_weekly_digest(user):
+    """Executives and discipline managers are sent the weekly summary (governance/digest.py)."""
+    from disciplines.models import Membership
+    from governance.access import Role, has_role
+
+    return (
+        has_role(user, Role.EXECUTIVE)
+        or Membership.objects.filter(user=user, function=Membership.Function.MANAGER).exists()
+    )
+
+
+def weekly_digest_on(user):
+    try:
+        return user.profile.weekly_digest
+    except UserProfile.DoesNotExist:
+        return UserProfile._meta.get_field("weekly_digest").default
+
+
+def profile_weekly_digest_set(*, actor, on):
+    """Switch `actor`'s weekly summary e-mail on or off."""
+    profile, _created = UserProfile.objects.update_or_create(user=actor, defaults={"weekly_digest": bool(on)})
+    actor.profile = profile
+    return profile
+
+
 def apply_language(response, language):
     """Make `language` the session's language from the next page on (Django keeps the
     choice in the language cookie, as the header's switch does)."""

@@ -203,7 +203,8 @@ class Responsibility(models.Model):
 
 
 class UserProfile(models.Model):
-    """Settings of one person that are not about any one app: for now, the language.
+    """Settings of one person that are not about any one app: the language, and the
+    weekly summary e-mail (on unless switched off).
 
     A user without a row (or with `language` blank) reads the site language. The
     language is used for e-mails and digests, and becomes the session's language at
@@ -217,6 +218,19 @@ class UserProfile(models.Model):
         blank=True,
         choices=settings.LANGUAGES,
         help_text=_("For e-mails, and the language you see after signing in. Empty: the site language."),
+    )
+    # The weekly digest of executives and managers (governance/digest.py).
+    weekly_digest = models.BooleanField(
+        _("weekly summary e-mail"),
+        default=True,
+        help_text=_("Executives and managers: every Monday, the figures of the past week for what you oversee."),
+    )
+    weekly_digest_week = models.DateField(
+        _("weekly summary last sent for"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The Monday of the week whose summary was sent last: at most one per week."),
     )
 
     class Meta:

@@ -290,6 +290,8 @@ PERSON_FIGURES = env_bool("PERSON_FIGURES", False)
 # Time-based work lives here and reads the database; no task is scheduled with an ETA.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "governance.tasks.clear_expired_sessions", "schedule": 6 * 3600},
+    # Idempotent per person and week (governance/digest.py): hourly catches up a missed Monday.
+    "governance-weekly-digests": {"task": "governance.tasks.send_weekly_digests", "schedule": 3600},
     # Expert input workflow: each job is idempotent and cheap when there is nothing to do.
     # A sweep that no worker took before the next one is due is dropped, not piled up.
     "content-workflow-sweep": {

@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('content_workflow', '0008_submission_tokens_and_rating_events'),
+        ("content_workflow", "0008_submission_tokens_and_rating_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='contribution',
-            index=models.Index(fields=['author'], include=('id', 'request', 'hours_spent', 'usefulness'), name='cw_contribution_author_figures'),
+            model_name="contribution",
+            index=models.Index(
+                fields=["author"],
+                include=("id", "request", "hours_spent", "usefulness"),
+                name="cw_contribution_author_figures",
+            ),
         ),
     ]

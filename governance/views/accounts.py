@@ -1,4 +1,4 @@
-"""The signed-in user's own account: the profile page (preferred language) and sign-in
+"""The signed-in user's own account: the profile page (preferred language, weekly summary) and sign-in
 that switches to that language.
 
 Only the signed-in user's own profile exists here: there is no id in the URL, so
@@ -31,18 +31,32 @@ class ProfileForm(forms.Form):
         help_text=gettext_lazy("E-mails come in this language, and pages show it after you sign in."),
     )
 
-    def __init__(self, *args, **kwargs):
+    weekly_digest = forms.BooleanField(
+        label=gettext_lazy("Weekly summary e-mail"),
+        required=False,
+        help_text=gettext_lazy(
+            "Every Monday: last week's figures for what you oversee, with the change against the week before, "
+            "and the decisions waiting for you."
+        ),
+    )
+
+    def __init__(self, *args, oversees=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = _language_choices()
+        if not oversees:
+            del self.fields["weekly_digest"]  # only executives and managers get one
 
 
 @login_required
 def profile(request):
+    oversees = accounts.gets_weekly_digest(request.user)
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, oversees=oversees)
         if form.is_valid():
             try:
                 accounts.profile_language_set(actor=request.user, language=form.cleaned_data["language"])
+                if oversees:
+                    accounts.profile_weekly_digest_set(actor=request.user, on=form.cleaned_data["weekly_digest"])
             except ValidationError as exc:
                 form.add_error("language", exc.messages)
             else:
@@ -51,7 +65,11 @@ def profile(request):
                 messages.success(request, _("Your profile is saved."))
                 return accounts.apply_language(redirect("profile"), language)
     else:
-        form = ProfileForm(initial={"language": accounts.chosen_language(request.user)})
+        initial = {
+            "language": accounts.chosen_language(request.user),
+            "weekly_digest": accounts.weekly_digest_on(request.user),
+        }
+        form = ProfileForm(initial=initial, oversees=oversees)
     return render(request, "registration/profile.html", {"form": form})
 
 
