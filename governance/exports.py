@@ -23,6 +23,12 @@ from django.utils.translation import gettext_lazy
 from governance import reporting
 
 DAY_SECONDS = Decimal(86400)
+CENTS = Decimal("0.01")
+
+
+def hours_number(value):
+    """Hours to two places, however the database summed them ("30" or "30.00")."""
+    return None if value is None else Decimal(value).quantize(CENTS)
 
 
 def figure_number(figure):
@@ -30,8 +36,10 @@ def figure_number(figure):
     value = figure.value
     if figure.suppressed or value is None:
         return None
+    if figure.unit == "hours":
+        return hours_number(value)
     if figure.unit == "duration":
-        return (Decimal(value.total_seconds()) / DAY_SECONDS).quantize(Decimal("0.01"))
+        return (Decimal(value.total_seconds()) / DAY_SECONDS).quantize(CENTS)
     if figure.unit == "share":
         return Decimal(value).quantize(Decimal("0.0001"))
     if figure.unit == "rating":
@@ -90,8 +98,8 @@ def hours_table(period, scope, **_context):
     hours = reporting.hours_by_discipline(period, scope)
     names = ("approved", "reserved", "used", "overrun", "remaining")
     header = [_("Discipline"), *(f"{reporting.DEFINITIONS[f'hours_{name}'].label} (h)" for name in names)]
-    rows = [[row.discipline.label, *(getattr(row, name) for name in names)] for row in hours.rows]
-    rows.append([_("All disciplines"), *(figure.value for figure in hours.figures)])
+    rows = [[row.discipline.label, *(hours_number(getattr(row, name)) for name in names)] for row in hours.rows]
+    rows.append([_("All disciplines"), *(hours_number(figure.value) for figure in hours.figures)])
     return header, rows
 
 
