@@ -8,6 +8,7 @@ number here either: its cells say "fewer than 3 people".
 
     table = TABLES["hours"]
     header, rows = table.build(period, scope, user=user, today=today)
+    # (build answers None where the table is not on the page: per person, not agreed)
 
 Numbers are written as numbers, in the figure's unit: hours, counts, a share as a
 fraction 0-1, a duration (lead time) in days, a rating 1-5. The `text` column is the
@@ -144,6 +145,27 @@ def health_table(period, scope, *, user=None, today=None, **_context):
     return _figure_table(item.figure for item in health.items)
 
 
+def people_table(period, scope, **_context):
+    """Per person (only where the installation turned PERSON_FIGURES on; else None: no table)."""
+    from governance import recognition
+
+    rows = recognition.person_figures(period, scope)
+    if rows is None:
+        return None
+    header = [_("Expert"), _("Contributions"), _("Hours"), _("Average rating")]
+
+    def name(row):
+        full = f"{row['author__first_name']} {row['author__last_name']}".strip()
+        return full or row["author__username"]
+
+    def lines():
+        for row in rows.iterator(chunk_size=2000):
+            rating = None if row["rating"] is None else round(float(row["rating"]), 2)
+            yield [name(row), row["contributions"], hours_number(row["hours"]), rating]
+
+    return header, lines()
+
+
 def summary_table(period, scope, *, today=None, **_context):
     """Every figure of `reporting.summary()`: what the API answers, as CSV."""
     return _figure_table(reporting.summary(period, scope, today=today).values())
@@ -164,6 +186,7 @@ TABLES = {
     "status": Table(gettext_lazy("Requests now"), status_table, now=True),
     "health": Table(gettext_lazy("Model health"), health_table, now=True),
     "disciplines": Table(gettext_lazy("Delivery by discipline"), discipline_delivery_table),
+    "people": Table(gettext_lazy("Per person"), people_table),
     "summary": Table(gettext_lazy("All figures"), summary_table),
 }
 

@@ -32,6 +32,10 @@ def dashboard_export(request, table):
         raise PermissionDenied
     today = timezone.localdate()
     _key, period = reporting.period_from_query(request.GET.get("period"), today=today)
-    header, rows = found.build(period, scope, user=request.user, today=today)
+    built = found.build(period, scope, user=request.user, today=today)
+    if built is None:
+        # The per-person table where the installation has not agreed it: not there at all.
+        raise Http404
+    header, rows = built
     when = today.isoformat() if found.now else f"{period.start.isoformat()}_{period.end.isoformat()}"
     return csv_response(f"{table}-{when}.csv", header, rows)

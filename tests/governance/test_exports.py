@@ -348,8 +348,22 @@ def test_the_dashboard_links_each_table_with_its_period(delivered, team, client)
     assert f'href="{reverse("dashboard_export", args=["health"])}"' in html
 
 
-@pytest.mark.parametrize("table", TABLES)
-def test_a_table_costs_the_same_queries_with_more_data(delivered, team, client, table, member):
+def test_the_per_person_table_only_where_the_installation_agreed_it(delivered, team, client, settings):
+    client.force_login(team.executive)
+    url = reverse("dashboard_export", args=["people"])
+    assert client.get(url).status_code == 404
+    assert "export/people.csv" not in client.get(reverse("dashboard", args=["executive"])).content.decode()
+    settings.PERSON_FIGURES = True
+    header, *rows = read_csv(client.get(url))
+    assert header == ["Expert", "Contributions", "Hours", "Average rating"]
+    assert len(rows) == 5 and {row[1] for row in rows} == {"1"}
+    assert [team.expert.get_full_name(), "1", "2.00", "5.0"] in rows
+    assert 'export/people.csv"' in client.get(reverse("dashboard", args=["executive"])).content.decode()
+
+
+@pytest.mark.parametrize("table", [*TABLES, "people"])
+def test_a_table_costs_the_same_queries_with_more_data(delivered, team, client, table, member, settings):
+    settings.PERSON_FIGURES = True
     client.force_login(team.executive)
     url = reverse("dashboard_export", args=[table])
     before = _queries(client, url)
