@@ -15,6 +15,7 @@ fraction 0-1, a duration (lead time) in days, a rating 1-5. The `text` column is
 page's own wording of the value ("83 %", "2.5 days").
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,14 +38,16 @@ def figure_number(figure):
     value = figure.value
     if figure.suppressed or value is None:
         return None
+    # By the value's type as well as the unit, so a figure added to reporting later with
+    # another unit still comes out as a number.
+    if isinstance(value, datetime.timedelta):
+        return (Decimal(value.total_seconds()) / DAY_SECONDS).quantize(CENTS)
     if figure.unit == "hours":
         return hours_number(value)
-    if figure.unit == "duration":
-        return (Decimal(value.total_seconds()) / DAY_SECONDS).quantize(CENTS)
     if figure.unit == "share":
         return Decimal(value).quantize(Decimal("0.0001"))
-    if figure.unit == "rating":
-        return round(float(value), 2)
+    if isinstance(value, float):
+        return round(value, 2)
     return value
 
 

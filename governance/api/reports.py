@@ -33,7 +33,6 @@ from governance.models import Hub, OrganisationalModel
 EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2099, 12, 31)
 MAX_ID = 2**63 - 1
-UNITS = ("hours", "count", "share", "duration", "rating")
 
 
 class SummaryQuerySerializer(serializers.Serializer):
@@ -89,7 +88,9 @@ class FigureSerializer(serializers.Serializer):
             "a rating 1 to 5. Null when there is no data or the figure is withheld."
         ),
     )
-    unit = serializers.ChoiceField(choices=UNITS)
+    unit = serializers.CharField(
+        help_text=gettext_lazy("What the value counts in: hours, count, share, duration or rating.")
+    )
     suppressed = serializers.BooleanField(
         help_text=gettext_lazy("Withheld: fewer than 3 people contributed, so no number is given.")
     )

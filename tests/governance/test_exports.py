@@ -491,3 +491,19 @@ def test_the_summary_costs_the_same_queries_with_more_data(delivered, team, api_
     for number in range(3):
         delivered(member("product", F.EXPERT, username=f"more{number}"), team.product, 1, 4)
     assert count() == before
+
+
+def test_a_figure_added_to_summary_is_served_without_a_change_here(team, api_for, client, monkeypatch):
+    definition = reporting.Definition("Median lead time", "From submit to delivery, the median.", "duration")
+    monkeypatch.setitem(reporting.DEFINITIONS, "lead_time_median", definition)
+    original = reporting.summary
+
+    def more(period, scope, **kwargs):
+        figures = original(period, scope, **kwargs)
+        return {**figures, "lead_time_median": reporting.Figure("lead_time_median", datetime.timedelta(days=1.5))}
+
+    monkeypatch.setattr(reporting, "summary", more)
+    figures = api_for(team.executive).get(SUMMARY).json()["figures"]
+    assert figures[-1]["key"] == "lead_time_median" and figures[-1]["value"] == 1.5
+    client.force_login(team.executive)
+    assert _table(client, "summary")[-1][:3] == ["lead_time_median", "Median lead time", "1.50"]
