@@ -178,6 +178,7 @@ def test_the_csv_speaks_the_users_language(many, team, client):
     header, *rows = read_csv(response)
     assert header[2] == "Status" and header[7] == "Fälligkeitsdatum"
     assert {row[2] for row in rows} >= {"Geliefert"}
+    assert team.product.name_de and {row[3] for row in rows} == {team.product.name_de, team.marketing.name_de}
 
 
 def test_the_request_csv_needs_a_sign_in(client):
