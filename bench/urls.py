@@ -34,6 +34,8 @@ API_LISTS = [
     "budgets",
     "allocations",
     "notifications",
+    # Not a list: the dashboard's figures as JSON (managers and readers of everything).
+    "reports/summary",
 ]
 
 
@@ -73,5 +75,15 @@ def urls_for(role, *, request_id, model_id, discipline):
         # The person searches behind the expert and person fields.
         "/requests/experts/?q=an",
         "/profiles/people/search/?q=an",
+        # CSV downloads (streamed): the request list as its filters show it, all pages,
+        # and the dashboard's tables (readers of the figures; others get a 403).
+        "/requests/export.csv?show=all",
+        f"/requests/export.csv?show=all&q={SEARCH}",
+        "/dashboard/export/hours.csv",
+        "/dashboard/export/delivery.csv",
+        "/dashboard/export/disciplines.csv",
+        "/dashboard/export/status.csv",
+        "/dashboard/export/health.csv",
+        "/dashboard/export/summary.csv",
     ]
     return pages + [f"/api/v1/{name}" + ("" if "?" in name else "/") for name in API_LISTS]

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
+from content_workflow.views import exports
 from content_workflow.views import requests as views
 
 urlpatterns = [
     path("requests/", views.request_list, name="request_list"),
+    path("requests/export.csv", exports.request_export, name="request_export"),
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/experts/", views.expert_suggestions, name="expert_search"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),

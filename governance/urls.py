@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from governance.views import accounts, dashboards, favicon, health
+from governance.views import accounts, dashboards, exports, favicon, health
 
 admin.site.site_header = "Social media governance"
 # Bodies over the size limit and other requests Django refuses answer JSON under /api/,
@@ -15,6 +15,7 @@ handler404 = "governance.views.errors.page_not_found"
 urlpatterns = [
     path("", dashboards.home, name="home"),
     path("dashboard/health/<slug:item>/", health.health_list, name="health"),
+    path("dashboard/export/<slug:table>.csv", exports.dashboard_export, name="dashboard_export"),
     path("dashboard/<slug:role>/", dashboards.dashboard, name="dashboard"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/profile/", accounts.profile, name="profile"),

@@ -39,6 +39,9 @@ def _counts(users):
         for url in _urls(user):
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
+                if response.streaming:
+                    # A CSV download reads its rows while it is sent: count those too.
+                    b"".join(response.streaming_content)
             counts[user.username, url] = (response.status_code, len(queries))
     return counts
 

@@ -195,9 +195,9 @@ def expert_suggestions(request):
 # --- Following -----------------------------------------------------------------------------
 
 
-@login_required
-@require_safe
-def request_list(request):
+def filtered_requests(request):
+    """(filter form, rows, drill-down filters) of the request list for these GET
+    parameters: the page and its CSV export (views/exports.py) show the same rows."""
     filters = RequestFilterForm(request.GET or None)
     values = filters.values()
     rows = page_queries.request_rows(request.user, mine=values["mine"], status=values["status"], query=values["q"])
@@ -206,6 +206,13 @@ def request_list(request):
     if drill_down:
         filterset = ExpertRequestFilter(drill_down, queryset=rows)
         rows = filterset.qs if filterset.is_valid() else rows.none()
+    return filters, rows, drill_down
+
+
+@login_required
+@require_safe
+def request_list(request):
+    filters, rows, drill_down = filtered_requests(request)
     page = KeysFirstPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
