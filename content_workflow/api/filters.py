@@ -65,6 +65,13 @@ class ExpertRequestFilter(django_filters.FilterSet):
     requester = django_filters.NumberFilter(field_name="requester_id", label=_("Requester (user id)"))
     assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("Current assignee (user id)"))
     due_date = django_filters.DateFromToRangeFilter()
+    # The dashboards' period figures drill down by these (local days, both included).
+    delivered = django_filters.DateFromToRangeFilter(
+        field_name="delivered_at", label=_("Input delivered from / to (YYYY-MM-DD, both days included)")
+    )
+    submitted = django_filters.DateFromToRangeFilter(
+        field_name="submitted_at", label=_("Submitted from / to (YYYY-MM-DD, both days included)")
+    )
     search = django_filters.CharFilter(
         method="filter_search",
         max_length=200,
@@ -84,6 +91,8 @@ class ExpertRequestFilter(django_filters.FilterSet):
             "requester",
             "assignee",
             "due_date",
+            "delivered",
+            "submitted",
             "search",
         ]
 
@@ -106,7 +115,15 @@ class ExpertRequestFilter(django_filters.FilterSet):
 
 
 # The request list page applies these of the API's filters (the drill-down from the figures).
-PAGE_FILTERS = ("stuck", "past_due", "disciplines")
+PAGE_FILTERS = (
+    "stuck",
+    "past_due",
+    "disciplines",
+    "delivered_after",
+    "delivered_before",
+    "submitted_after",
+    "submitted_before",
+)
 
 
 class TimeBudgetFilter(django_filters.FilterSet):

@@ -103,5 +103,5 @@ def header():
 @login_required
 @require_safe
 def request_export(request):
-    _filters, rows, _drill_down = filtered_requests(request)
+    _filters, rows, _drill_down, _problems = filtered_requests(request)
     return csv_response("requests.csv", header(), export_rows(rows))

@@ -196,23 +196,29 @@ def expert_suggestions(request):
 
 
 def filtered_requests(request):
-    """(filter form, rows, drill-down filters) of the request list for these GET
-    parameters: the page and its CSV export (views/exports.py) show the same rows."""
+    """(filter form, rows, drill-down filters, their problems) of the request list for
+    these GET parameters: the page and its CSV export (views/exports.py) show the same
+    rows. A drill-down filter that is not valid matches nothing and says why."""
     filters = RequestFilterForm(request.GET or None)
     values = filters.values()
     rows = page_queries.request_rows(request.user, mine=values["mine"], status=values["status"], query=values["q"])
     # The drill-down from the dashboards' figures: the API's filters, the same rules.
     drill_down = {name: request.GET[name] for name in PAGE_FILTERS if request.GET.get(name)}
+    problems = []
     if drill_down:
         filterset = ExpertRequestFilter(drill_down, queryset=rows)
-        rows = filterset.qs if filterset.is_valid() else rows.none()
-    return filters, rows, drill_down
+        if filterset.is_valid():
+            rows = filterset.qs
+        else:
+            rows = rows.none()
+            problems = [message for messages in filterset.errors.values() for message in messages]
+    return filters, rows, drill_down, problems
 
 
 @login_required
 @require_safe
 def request_list(request):
-    filters, rows, drill_down = filtered_requests(request)
+    filters, rows, drill_down, problems = filtered_requests(request)
     page = KeysFirstPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -222,6 +228,7 @@ def request_list(request):
             "page_obj": page,
             "filtered": any(request.GET.get(name) for name in ("q", "status", "show", *PAGE_FILTERS)),
             "drill_down": drill_down,
+            "drill_down_problems": problems,
             "can_request": can_request(request.user),
         },
     )
