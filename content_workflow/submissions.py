@@ -31,6 +31,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -118,7 +119,14 @@ def submission_record(claim, obj):
 
 
 def submission_tokens_expire(*, now=None):
-    """Delete claims older than a token lives (their forms are refused anyway)."""
-    cutoff = (now or timezone.now()) - max_age()
-    deleted, _detail = SubmissionToken.objects.filter(created_at__lt=cutoff).delete()
+    """Delete claims older than a token lives (their forms are refused anyway). The
+    claims of used e-mail links (content_workflow/email_links.py) are kept as long as
+    such a link lives, so that a used link stays used until it has expired."""
+    from content_workflow.email_links import KIND_PREFIX
+    from content_workflow.email_links import max_age as link_max_age
+
+    now = now or timezone.now()
+    links = Q(kind__startswith=KIND_PREFIX)
+    old = (~links & Q(created_at__lt=now - max_age())) | (links & Q(created_at__lt=now - link_max_age()))
+    deleted, _detail = SubmissionToken.objects.filter(old).delete()
     return deleted

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from content_workflow.views import exports
+from content_workflow.views import email_links, exports
 from content_workflow.views import requests as views
 
 urlpatterns = [
@@ -23,6 +23,8 @@ urlpatterns = [
         )
         for action in views.ACTIONS
     ),
+    # One-click links from experts' e-mails: one action on one request, no sign-in.
+    path("email/<str:token>/", email_links.email_link, name="email_link"),
     path("work/", views.work, name="work"),
     path("work/contributions/", views.contributions, name="contributions"),
 ]

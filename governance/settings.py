@@ -281,6 +281,9 @@ CONTENT_WORKFLOW_SWEEP_SECONDS = env_int("CONTENT_WORKFLOW_SWEEP_SECONDS", 15, m
 # A create form's one-time token (content_workflow/submissions.py) is accepted this long
 # after the form was shown; older claims are deleted hourly.
 SUBMISSION_TOKEN_MAX_AGE_HOURS = env_int("SUBMISSION_TOKEN_MAX_AGE_HOURS", 24, minimum=1)
+# One-click links in e-mails to experts (accept, decline, the input form) work this long
+# and once each (content_workflow/email_links.py).
+EMAIL_LINK_MAX_AGE_DAYS = env_int("EMAIL_LINK_MAX_AGE_DAYS", 7, minimum=1)
 # How long after completing a request its requester may still change rating and thanks.
 RATING_EDIT_DAYS = env_int("RATING_EDIT_DAYS", 7, minimum=0)
 # Per-person tables (contributions, hours, rating per expert) on the executive dashboard.

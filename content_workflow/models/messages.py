@@ -105,14 +105,18 @@ def describe(data):
     if code == "matched":
         text = routing_match_text(data)
     elif code in TEMPLATES:
-        params = {key: _listed(value) for key, value in data.items() if key != "code"}
+        params = {key: _listed(value) for key, value in data.items() if key not in ("code", "via")}
         try:
             text = str(TEMPLATES[code]) % params
         except (KeyError, TypeError, ValueError):
             # An old row that lacks a parameter still shows something sensible.
             text = str(TEMPLATES[code]).split("%")[0].strip()
+    elif data.get("via") == "email_link":
+        return gettext("By e-mail link.")
     else:
         return ""
+    if data.get("via") == "email_link":
+        text += " " + gettext("(by e-mail link)")
     if code == "no_candidates" and data.get("nearest"):
         text += " " + nearest_text(data)
     if data.get("overbooked"):

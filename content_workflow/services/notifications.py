@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from content_workflow.models import Notification, NotificationPreference
+from content_workflow.transitions import Status
 from disciplines.models import Absence, Membership
 from governance.accounts import preferred_language
 from governance.transactions import enqueue_on_commit
@@ -200,12 +201,31 @@ def _subject(text):
     return _("[Social media governance] %(text)s") % {"text": text if len(text) <= 80 else text[:77] + "…"}
 
 
+def _action_lines(notification):
+    """One-click links for the expert a request is with (content_workflow/email_links.py):
+    accept or decline while it is assigned to them, the input form once accepted."""
+    from content_workflow import email_links
+
+    request = notification.request
+    if request is None or request.assignee_id != notification.recipient_id:
+        return []
+    if request.status == Status.ASSIGNED:
+        actions = [(email_links.ACCEPT, _("Accept")), (email_links.DECLINE, _("Decline"))]
+    elif request.status == Status.ACCEPTED:
+        actions = [(email_links.DELIVER, _("Deliver your input"))]
+    else:
+        return []
+    user_id = notification.recipient_id
+    return [f"{label}: {email_links.action_url(user_id, request.pk, action)}" for action, label in actions]
+
+
 def _body(notifications):
     lines = []
     for notification in notifications:
         lines.append(notification.text)
         if notification.link:
             lines.append(notification.absolute_link)
+        lines.extend(_action_lines(notification))
         lines.append("")
     lines.append(_("You get these e-mails because of your notification settings in the governance manager."))
     return "\n".join(lines)
@@ -237,7 +257,7 @@ def notification_email_send(*, notification_id):
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient__profile")
+            .select_related("recipient__profile", "request")
             .filter(pk=notification_id, email_state=Notification.Email.PENDING)
             .first()
         )
@@ -286,7 +306,8 @@ def _digest_send_one(user_id, today):
         if preference.digest_sent_on == today:
             return 0
         items = list(
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("request")
             .filter(recipient_id=user_id, email_state=Notification.Email.DIGEST)
             .order_by("created_at", "pk")
         )

@@ -6,6 +6,8 @@ the new state and a `RequestEvent` in one transaction, and schedules follow-up w
 call these; none repeats their steps.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
@@ -107,6 +109,21 @@ def authorize(locked, *, to, actor):
     return {}
 
 
+# How the action being written came in, when not through the app's own pages or API (a
+# one-click e-mail link): `apply` records it on the event, so the timeline can say so.
+_event_channel = ContextVar("request_event_channel", default=None)
+
+
+@contextmanager
+def event_channel(via):
+    """Every event written inside records `via` (e.g. "email_link") in its data."""
+    token = _event_channel.set(via)
+    try:
+        yield
+    finally:
+        _event_channel.reset(token)
+
+
 def stuck_after():
     """How long a request may wait for routing before the sweeper sends it again."""
     return timedelta(seconds=settings.CONTENT_WORKFLOW_STUCK_SECONDS)
@@ -143,6 +160,9 @@ def apply(
         locked.overdue_since = None
     for name, value in fields.items():
         setattr(locked, name, value)
+    data = dict(data or {})
+    if via := _event_channel.get():
+        data["via"] = via
     event = RequestEvent(
         request=locked,
         kind=kind,
@@ -151,7 +171,7 @@ def apply(
         from_status=from_status,
         to_status=to,
         note=note,
-        data=data or {},
+        data=data,
         created_at=now,
     )
     pending = locked.__dict__.setdefault("_unsaved_events", [])

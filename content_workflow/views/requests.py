@@ -399,7 +399,7 @@ def _offer(user, item):
     return offer
 
 
-def _run(action, item, user, form):
+def run_action(action, item, user, form):
     """Call the one service behind `action`."""
     kwargs = form.service_kwargs()
     if action == "accept_offer":
@@ -431,7 +431,7 @@ def request_action(request, pk, action):
                 with transaction.atomic():
                     # Delivering and completing are sent once (a contribution, thanks).
                     claim = submission_claim(form, user=request.user, kind=f"request_{action}")
-                    _run(action, item, request.user, form)
+                    run_action(action, item, request.user, form)
                     submission_record(claim, item)
             except AlreadySubmitted as exc:
                 return _already_sent(request, exc, ONCE_MESSAGES[action])
