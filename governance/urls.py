@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from governance import oidc
 from governance.views import accounts, dashboards, exports, favicon, health
 
 admin.site.site_header = "Social media governance"
@@ -19,7 +20,10 @@ urlpatterns = [
     path("dashboard/<slug:role>/", dashboards.dashboard, name="dashboard"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/profile/", accounts.profile, name="profile"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", oidc.LogoutView.as_view(), name="logout"),
+    # Single sign-on (governance/oidc.py): 404 while OIDC_CLIENT_ID is not set.
+    path("oidc/authenticate/", oidc.SignInView.as_view(), name="oidc_sign_in"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc_callback"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("models/", include("governance.model_urls")),
