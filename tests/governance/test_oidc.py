@@ -133,7 +133,7 @@ def _sign_in(client, provider, username):
     return client.get(location.removeprefix("http://testserver"))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_first_sign_in_creates_the_person_with_roles_and_memberships(sso, client):
     sso.person("alice", "sm-leads", "sm-experts", "unmapped-group")
     response = _sign_in(client, sso, "alice")
@@ -147,7 +147,7 @@ def test_first_sign_in_creates_the_person_with_roles_and_memberships(sso, client
     assert client.get(reverse("home")).wsgi_request.user == alice
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_changed_group_claim_changes_the_role_at_the_next_sign_in(sso, client):
     sso.person("bert", "sm-leads", "sm-experts")
     _sign_in(client, sso, "bert")
@@ -163,7 +163,7 @@ def test_a_changed_group_claim_changes_the_role_at_the_next_sign_in(sso, client)
     assert not Membership.objects.filter(user=bert, function="expert").exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_disabled_person_is_refused(sso, client):
     get_user_model().objects.create_user("carla", email="carla@example.com", is_active=False)
     sso.person("carla", "sm-leads")
@@ -174,7 +174,7 @@ def test_a_disabled_person_is_refused(sso, client):
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_sign_out_ends_the_providers_session_too(sso, client):
     sso.person("dora", "sm-experts")
     _sign_in(client, sso, "dora")
@@ -184,7 +184,7 @@ def test_sign_out_ends_the_providers_session_too(sso, client):
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_sign_in_page_offers_the_provider_and_api_tokens_keep_working(sso, client, settings, make_user, api_for):
     page = client.get(reverse("login")).content.decode()
     assert "Sign in with Example SSO" in page and 'name="password"' in page
