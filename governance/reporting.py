@@ -135,6 +135,69 @@ DEFINITIONS = {
         _("How useful the requesters found the input delivered in the period (1 to 5), where they rated it."),
         "rating",
     ),
+    "lead_time_median": Definition(
+        _("Median lead time"),
+        _("From submitting a request to delivering its input: half the input delivered in the period took less."),
+        "duration",
+    ),
+    "lead_time_p90": Definition(
+        _("Lead time, 90th percentile"),
+        _("From submitting to delivery: nine in ten of the requests delivered in the period took at most this long."),
+        "duration",
+    ),
+    "response_breaches": Definition(
+        _("Response target missed"),
+        _(
+            "Assignments the expert neither accepted nor declined within the discipline's response target, "
+            "escalated to the managers in the period."
+        ),
+        "count",
+    ),
+    "requests_opened": Definition(
+        _("Opened"),
+        _("Requests submitted in the period (a request sent back and submitted again counts when last submitted)."),
+        "count",
+    ),
+    "requests_completed": Definition(
+        _("Completed"),
+        _("Requests the requester completed in the period."),
+        "count",
+    ),
+    "requests_declined": Definition(
+        _("Declined"),
+        _("Requests an assigned expert declined in the period (each request once, however often)."),
+        "count",
+    ),
+    "requests_cancelled": Definition(
+        _("Cancelled"),
+        _("Requests cancelled in the period."),
+        "count",
+    ),
+    "requests_unroutable": Definition(
+        _("Nobody suitable found"),
+        _("Requests for which routing found nobody suitable in the period (each request once)."),
+        "count",
+    ),
+    "allocations": Definition(
+        _("Extra time requests"),
+        _("Requests for extra time asked for in the period."),
+        "count",
+    ),
+    "allocation_hours_asked": Definition(
+        _("Hours asked for"),
+        _("Extra hours asked for in the period."),
+        "hours",
+    ),
+    "allocation_hours_granted": Definition(
+        _("Hours granted"),
+        _("Of the extra hours asked for in the period, those the managers granted."),
+        "hours",
+    ),
+    "allocation_decision_time": Definition(
+        _("Median time to a decision"),
+        _("From asking for extra time to the manager's decision: the median of the requests asked for in the period."),
+        "duration",
+    ),
     "requests_open": Definition(
         _("Open"),
         _("Requests submitted and not yet delivered or cancelled, now: the sum of the statuses listed below."),
@@ -422,6 +485,69 @@ def _delivered_in(period):
     return Q(delivered_at__gte=begin, delivered_at__lt=after)
 
 
+# --- Percentiles: in the database on PostgreSQL, from one bounded query elsewhere ------------------
+
+MEDIAN, P90 = 0.5, 0.9
+
+
+class PercentileCont(models.Aggregate):
+    """PostgreSQL's `percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)`: the
+    continuous percentile, interpolated between the two nearest values (intervals too)."""
+
+    function = "PERCENTILE_CONT"
+    name = "PercentileCont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def percentiles_in_sql(using=None):
+    """True where the database computes percentiles (PostgreSQL); elsewhere (SQLite, the
+    development database) they come from `percentile_cont` over the values of one query."""
+    from django.db import connections
+
+    return connections[using or "default"].vendor == "postgresql"
+
+
+def percentile_cont(values, fraction):
+    """The same interpolation as SQL's percentile_cont over `values` (None ignored):
+    None without values. Works for numbers and timedeltas."""
+    values = sorted(value for value in values if value is not None)
+    if not values:
+        return None
+    position = (len(values) - 1) * fraction
+    lower = int(position)
+    upper = min(lower + 1, len(values) - 1)
+    return values[lower] + (values[upper] - values[lower]) * (position - lower)
+
+
+def _percentile_aggregates(expression, prefix):
+    """{prefix_median, prefix_p90} aggregates on PostgreSQL; {} elsewhere."""
+    if not percentiles_in_sql():
+        return {}
+    return {
+        f"{prefix}_median": PercentileCont(expression, MEDIAN, output_field=DurationField()),
+        f"{prefix}_p90": PercentileCont(expression, P90, output_field=DurationField()),
+    }
+
+
+def _percentiles_from_values(queryset, expression, group=None):
+    """{group value: (median, p90)} from one query of `expression`'s values (no model
+    rows): the fallback where the database has no percentile function. Bounded by the
+    queryset's filter (the period's rows, on their index)."""
+    fields = (group, "value") if group else ("value",)
+    rows = queryset.order_by().annotate(value=expression).filter(value__isnull=False).values_list(*fields)
+    values = {}
+    for row in rows:
+        values.setdefault(row[0] if group else None, []).append(row[-1])
+    return {key: (percentile_cont(found, MEDIAN), percentile_cont(found, P90)) for key, found in values.items()}
+
+
+def _lead():
+    return ExpressionWrapper(F("delivered_at") - F("submitted_at"), output_field=DurationField())
+
+
 def hours_by_discipline(period, scope, *, always=(), can_act=()):
     """HoursFigures for the period: a row per discipline with any hours (plus a row for
     each discipline in `always`, e.g. those a manager approves for). Three queries.
@@ -489,13 +615,23 @@ class DeliveryFigures:
     on_time: Figure
     rating: Figure
     hours_delivered: Figure
+    lead_time_median: Figure = None
+    lead_time_p90: Figure = None
     people: int = 0
     # Withheld: too few people behind the figures (delivery_figures says when).
     suppressed: bool = False
 
     @property
     def figures(self):
-        return [self.contributions, self.hours_delivered, self.lead_time, self.on_time, self.rating]
+        return [
+            self.contributions,
+            self.hours_delivered,
+            self.lead_time_median,
+            self.lead_time_p90,
+            self.lead_time,
+            self.on_time,
+            self.rating,
+        ]
 
     @property
     def is_empty(self):
@@ -505,9 +641,11 @@ class DeliveryFigures:
 
 
 def delivery_figures(period, scope, *, hours=None):
-    """Contributions, lead time, on-time share and rating of the input delivered in the
-    period, with the hours delivered taken from `hours` (HoursFigures of the same
-    period and scope; computed if not given). Two queries (five without `hours`).
+    """Contributions, lead time (average, median, 90th percentile), on-time share and
+    rating of the input delivered in the period, with the hours delivered taken from
+    `hours` (HoursFigures of the same period and scope; computed if not given). Two
+    queries on PostgreSQL, three elsewhere (the lead times' values for the
+    percentiles); three more without `hours`.
 
     Withheld (`suppressed`, every value None) when fewer than MIN_PEOPLE experts
     delivered in the scope, and also when the disciplines withheld on their own
@@ -523,7 +661,7 @@ def delivery_figures(period, scope, *, hours=None):
     small = [row["target_discipline_id"] for row in by_discipline if is_small_group(row["people"])]
     result = (
         requests.order_by()
-        .annotate(lead=ExpressionWrapper(F("delivered_at") - F("submitted_at"), output_field=DurationField()))
+        .annotate(lead=_lead())
         .aggregate(
             delivered=Count("pk"),
             on_time=Count("pk", filter=Q(delivered_at__date__lte=F("due_date"))),
@@ -531,19 +669,24 @@ def delivery_figures(period, scope, *, hours=None):
             rating=Avg("contribution__usefulness"),
             people=Count("contribution__author", distinct=True),
             small_people=Count("contribution__author", distinct=True, filter=Q(target_discipline_id__in=small)),
+            **_percentile_aggregates("lead", "lead"),
         )
     )
+    if not percentiles_in_sql():
+        result["lead_median"], result["lead_p90"] = _percentiles_from_values(requests, _lead()).get(None, (None, None))
     delivered = result["delivered"] or 0
     people = result["people"] or 0
     if is_small_group(people) or is_small_group(result["small_people"] or 0):
         # Every figure here would describe one or two people.
         return DeliveryFigures(
-            period, *(Figure(key, None, suppressed=True) for key in DELIVERY_KEYS), people=people, suppressed=True
+            period, **{key: Figure(key, None, suppressed=True) for key in DELIVERY_KEYS}, people=people, suppressed=True
         )
     return DeliveryFigures(
         period=period,
         contributions=Figure("contributions", delivered),
         lead_time=Figure("lead_time", result["lead_time"]),
+        lead_time_median=Figure("lead_time_median", result["lead_median"]),
+        lead_time_p90=Figure("lead_time_p90", result["lead_p90"]),
         on_time=Figure("on_time", Decimal(result["on_time"]) / delivered if delivered else None),
         rating=Figure("rating", result["rating"]),
         hours_delivered=hours.delivered,
@@ -551,7 +694,15 @@ def delivery_figures(period, scope, *, hours=None):
     )
 
 
-DELIVERY_KEYS = ("contributions", "lead_time", "on_time", "rating", "hours_delivered")
+DELIVERY_KEYS = (
+    "contributions",
+    "lead_time",
+    "lead_time_median",
+    "lead_time_p90",
+    "on_time",
+    "rating",
+    "hours_delivered",
+)
 
 
 @dataclass
@@ -565,6 +716,8 @@ class DisciplineDelivery:
     hours_delivered: Figure
     lead_time: Figure
     rating: Figure
+    lead_time_median: Figure = None
+    lead_time_p90: Figure = None
 
     @property
     def suppressed(self):
@@ -572,18 +725,26 @@ class DisciplineDelivery:
 
     @property
     def figures(self):
-        return [self.contributions, self.hours_delivered, self.lead_time, self.rating]
+        return [
+            self.contributions,
+            self.hours_delivered,
+            self.lead_time_median,
+            self.lead_time_p90,
+            self.lead_time,
+            self.rating,
+        ]
 
 
 def delivery_by_discipline(period, scope):
     """Per discipline: contributions, hours delivered, lead time and rating of the input
-    delivered in the period, a row per discipline that delivered any. A discipline with
-    fewer than MIN_PEOPLE contributing experts shows no numbers (`suppressed`). Two
-    queries (the aggregate grouped by discipline, and the disciplines)."""
+    delivered in the period, a row per discipline that delivered any, with the lead
+    time's median and 90th percentile. A discipline with fewer than MIN_PEOPLE
+    contributing experts shows no numbers (`suppressed`). Two queries (the aggregate
+    grouped by discipline, and the disciplines), three where percentiles are not SQL."""
     requests = scope.filter(ExpertInputRequest.objects.filter(_delivered_in(period)), "target_discipline_id")
     rows = (
         requests.order_by()
-        .annotate(lead=ExpressionWrapper(F("delivered_at") - F("submitted_at"), output_field=DurationField()))
+        .annotate(lead=_lead())
         .values("target_discipline_id")
         .annotate(
             delivered=Count("pk"),
@@ -591,9 +752,14 @@ def delivery_by_discipline(period, scope):
             lead_time=Avg("lead", filter=Q(submitted_at__isnull=False)),
             rating=Avg("contribution__usefulness"),
             people=Count("contribution__author", distinct=True),
+            **_percentile_aggregates("lead", "lead"),
         )
     )
     values = {row["target_discipline_id"]: row for row in rows}
+    if not percentiles_in_sql():
+        for pk, (median, p90) in _percentiles_from_values(requests, _lead(), "target_discipline_id").items():
+            if pk in values:
+                values[pk].update(lead_median=median, lead_p90=p90)
     disciplines = Discipline.objects.filter(pk__in=values).order_by("position", "name") if values else []
     result = []
     for discipline in disciplines:
@@ -612,9 +778,125 @@ def delivery_by_discipline(period, scope):
                 hours_delivered=figure("hours_delivered", row["hours"] or ZERO),
                 lead_time=figure("lead_time", row["lead_time"]),
                 rating=figure("rating", row["rating"]),
+                lead_time_median=figure("lead_time_median", row.get("lead_median")),
+                lead_time_p90=figure("lead_time_p90", row.get("lead_p90")),
             )
         )
     return result
+
+
+# --- Requests through the period: opened, completed, declined, cancelled, unroutable -------------
+
+
+@dataclass
+class FlowFigures:
+    period: Period
+    opened: Figure
+    completed: Figure
+    declined: Figure
+    cancelled: Figure
+    unroutable: Figure
+    # Counted with the delivery figures' rule: withheld where they are.
+    breaches: Figure
+
+    @property
+    def figures(self):
+        return [self.opened, self.completed, self.declined, self.cancelled, self.unroutable]
+
+    @property
+    def is_empty(self):
+        return not any(figure.value for figure in [*self.figures, self.breaches])
+
+
+def _within(period, field):
+    begin, after = period.bounds()
+    return Q(**{f"{field}__gte": begin, f"{field}__lt": after})
+
+
+def request_flow_figures(period, scope, *, suppressed=False):
+    """What happened to requests in the period: submitted (opened), completed and
+    cancelled, from the requests' own timestamps; declined by an expert, found nobody
+    suitable for, and response targets missed (escalated), from the timeline, each
+    request once. Two queries: the requests by a bitmap OR of their three timestamp
+    indexes, the timeline events by their time index.
+
+    `suppressed`: the delivery figures of the period and scope are withheld (too few
+    people), so the response-target breaches, which describe the same experts, are too.
+    """
+    from content_workflow.models import RequestEvent
+
+    stamps = ("submitted_at", "completed_at", "cancelled_at")
+    window = Q()
+    for stamp in stamps:
+        window |= _within(period, stamp)
+    requests = scope.filter(ExpertInputRequest.objects.filter(window), "target_discipline_id").order_by()
+    counts = requests.aggregate(**{stamp: Count("pk", filter=_within(period, stamp)) for stamp in stamps})
+    begin, after = period.bounds()
+    declined = Q(to_status=Status.DECLINED)
+    unroutable = Q(to_status=Status.UNROUTABLE)
+    escalated = Q(kind=RequestEvent.Kind.ESCALATION)
+    events = RequestEvent.objects.filter(declined | unroutable | escalated, created_at__gte=begin, created_at__lt=after)
+    events = scope.filter(events, "request__target_discipline_id").order_by()
+    timeline = events.aggregate(
+        declined=Count("request_id", distinct=True, filter=declined),
+        unroutable=Count("request_id", distinct=True, filter=unroutable),
+        breaches=Count("request_id", distinct=True, filter=escalated),
+    )
+    return FlowFigures(
+        period,
+        opened=Figure("requests_opened", counts["submitted_at"]),
+        completed=Figure("requests_completed", counts["completed_at"]),
+        declined=Figure("requests_declined", timeline["declined"]),
+        cancelled=Figure("requests_cancelled", counts["cancelled_at"]),
+        unroutable=Figure("requests_unroutable", timeline["unroutable"]),
+        breaches=Figure("response_breaches", None, suppressed=True)
+        if suppressed
+        else Figure("response_breaches", timeline["breaches"]),
+    )
+
+
+# --- Extra time: allocation requests asked for in the period ----------------------------------------
+
+
+@dataclass
+class AllocationFigures:
+    period: Period
+    count: Figure
+    hours_asked: Figure
+    hours_granted: Figure
+    decision_time: Figure
+
+    @property
+    def figures(self):
+        return [self.count, self.hours_asked, self.hours_granted, self.decision_time]
+
+
+def allocation_figures(period, scope):
+    """Extra time asked for in the period (allocation requests by the day they were
+    asked): how many, hours asked for and granted, and the median time to a decision
+    of those decided. One query on the allocations' time index (two where percentiles
+    are not SQL)."""
+    from content_workflow.models import TimeAllocationRequest
+
+    allocations = scope.filter(
+        TimeAllocationRequest.objects.filter(_within(period, "created_at")), "discipline_id"
+    ).order_by()
+    wait = ExpressionWrapper(F("decided_at") - F("created_at"), output_field=DurationField())
+    result = allocations.annotate(wait=wait).aggregate(
+        n=Count("pk"),
+        asked=Sum("hours_requested"),
+        granted=Sum("hours_approved"),
+        **_percentile_aggregates("wait", "wait"),
+    )
+    if not percentiles_in_sql():
+        result["wait_median"] = _percentiles_from_values(allocations, wait).get(None, (None, None))[0]
+    return AllocationFigures(
+        period,
+        count=Figure("allocations", result["n"] or 0),
+        hours_asked=Figure("allocation_hours_asked", result["asked"] or ZERO),
+        hours_granted=Figure("allocation_hours_granted", result["granted"] or ZERO),
+        decision_time=Figure("allocation_decision_time", result["wait_median"]),
+    )
 
 
 # --- Requests now --------------------------------------------------------------------------------
@@ -681,21 +963,86 @@ def request_status_figures(scope, *, today=None):
 # --- Everything at once ----------------------------------------------------------------------------
 
 
-def summary(period, scope, *, today=None):
-    """Every figure of DEFINITIONS for the period and scope, as {key: Figure}, in six
-    queries: what an export or the API can serve next to the page (issue 8). Model
-    health, a snapshot of now rather than of the period, is `model_health`."""
-    hours = hours_by_discipline(period, scope)
-    delivery = delivery_figures(period, scope, hours=hours)
-    now = request_status_figures(scope, today=today)
-    figures = [
-        *hours.figures,
-        *delivery.figures,
-        now.open.figure,
-        now.delivered.figure,
-        now.overdue,
-    ]
+def period_figures(period, scope, *, hours=None, delivery=None):
+    """The figures of DEFINITIONS that count the period (not the snapshots of now), as
+    {key: Figure}: hours, delivery, the requests' flow and extra time. Eight queries on
+    PostgreSQL (ten elsewhere), fewer when `hours` and `delivery` are given."""
+    hours = hours or hours_by_discipline(period, scope)
+    delivery = delivery or delivery_figures(period, scope, hours=hours)
+    flow = request_flow_figures(period, scope, suppressed=delivery.suppressed)
+    allocations = allocation_figures(period, scope)
+    figures = [*hours.figures, *delivery.figures, *flow.figures, flow.breaches, *allocations.figures]
     return {figure.key: figure for figure in figures}
+
+
+def summary(period, scope, *, today=None, hours=None, delivery=None):
+    """Every figure of DEFINITIONS for the period and scope, as {key: Figure}: what an
+    export or the API can serve next to the page (issue 8). Nine queries on PostgreSQL.
+    Model health, a snapshot of now rather than of the period, is `model_health`."""
+    figures = period_figures(period, scope, hours=hours, delivery=delivery)
+    now = request_status_figures(scope, today=today)
+    for figure in (now.open.figure, now.delivered.figure, now.overdue):
+        figures[figure.key] = figure
+    return figures
+
+
+# --- Change against the previous period -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure against the same figure of the previous period of the same length.
+    `relative`: the change as a fraction of the previous value (None when that is zero
+    or missing); `points`: for shares, the difference in percentage points."""
+
+    key: str
+    value: object
+    previous: object
+
+    @property
+    def unit(self):
+        return DEFINITIONS[self.key].unit
+
+    @staticmethod
+    def _number(value):
+        if isinstance(value, datetime.timedelta):
+            return Decimal(value.total_seconds())
+        return Decimal(str(value))
+
+    @property
+    def relative(self):
+        if self.value is None or not self.previous:
+            return None
+        previous = self._number(self.previous)
+        if not previous:
+            return None
+        return (self._number(self.value) - previous) / previous
+
+    @property
+    def points(self):
+        if self.value is None or self.previous is None:
+            return None
+        return (self._number(self.value) - self._number(self.previous)) * 100
+
+
+def compare(current, previous):
+    """{key: Change} for the figures in both {key: Figure} dicts that have a value in the
+    current period; withheld figures (either period) get no change, since the difference
+    would give the withheld number away."""
+    changes = {}
+    for key, figure in current.items():
+        before = previous.get(key)
+        if before is None or figure.suppressed or before.suppressed or figure.value is None:
+            continue
+        changes[key] = Change(key, figure.value, before.value)
+    return changes
+
+
+def changes(period, scope, current):
+    """{key: Change} of the period's figures (`current`, from `summary` or
+    `period_figures`) against the previous period of the same length
+    (`Period.previous`): the period figures once more, for that period."""
+    return compare(current, period_figures(period.previous(), scope))
 
 
 # --- Model health: what needs fixing, now ----------------------------------------------------------
