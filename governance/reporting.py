@@ -963,6 +963,18 @@ def request_status_figures(scope, *, today=None):
 # --- Everything at once ----------------------------------------------------------------------------
 
 
+# The period figures by card, in display order.
+FLOW_KEYS = (
+    "requests_opened",
+    "requests_completed",
+    "requests_declined",
+    "requests_cancelled",
+    "requests_unroutable",
+    "response_breaches",
+)
+ALLOCATION_KEYS = ("allocations", "allocation_hours_asked", "allocation_hours_granted", "allocation_decision_time")
+
+
 def period_figures(period, scope, *, hours=None, delivery=None):
     """The figures of DEFINITIONS that count the period (not the snapshots of now), as
     {key: Figure}: hours, delivery, the requests' flow and extra time. Eight queries on

@@ -2,6 +2,7 @@
 
     {% load governance_figures %}
     {{ figure|figure_value }}        a Figure in its unit ("6 h", "83 %", "2.5 days", "4.0 / 5")
+    {% figure_change figure as change %}  "+12 % vs previous period" (from the context's `changes`)
     {% period_menu %}                the period links of a dashboard
     {% hours_card %}  {% delivery_card %}  {% status_card %}   the executive dashboard's cards
     {% health_card %}                model health, each count linking to the rows it counts
@@ -42,6 +43,37 @@ def figure_value(figure):
     return "–" if value is None else str(value)
 
 
+def _signed(number, decimals=0):
+    from django.utils.formats import number_format
+
+    if not number:
+        return "±0"
+    sign = "+" if number > 0 else "\u2212"
+    return sign + number_format(abs(number), decimal_pos=decimals)
+
+
+@register.simple_tag(takes_context=True)
+def figure_change(context, figure):
+    """The figure against the previous period of the same length ("+12 % vs previous
+    period"), from the context's `changes` ({key: Change}); "" when there is nothing to
+    compare (no figure then, withheld, or a card without changes)."""
+    return change_text(context.get("changes"), figure)
+
+
+def change_text(changes, figure):
+    change = (changes or {}).get(figure.key)
+    if change is None or change.previous is None:
+        return ""
+    if change.unit == "share":
+        points = round(change.points)
+        return _("%(change)s points vs previous period") % {"change": _signed(points)}
+    if change.relative is None:
+        if not change.value:
+            return _("unchanged vs previous period")
+        return _("none in the previous period")
+    return _("%(change)s %% vs previous period") % {"change": _signed(round(change.relative * 100))}
+
+
 def period_label(period):
     from django.utils.formats import date_format
 
@@ -79,6 +111,29 @@ def _hours(context):
     return _cached(context, "hours", lambda request: reporting.hours_by_discipline(period, scope))
 
 
+def _delivery(context):
+    period, scope = _period(context), _scope(context)
+    return _cached(
+        context, "delivery", lambda request: reporting.delivery_figures(period, scope, hours=_hours(context))
+    )
+
+
+def _figures(context):
+    """The period's figures, {key: Figure}, reusing the hours and delivery of the cards."""
+    period, scope = _period(context), _scope(context)
+    return _cached(
+        context,
+        "figures",
+        lambda request: reporting.period_figures(period, scope, hours=_hours(context), delivery=_delivery(context)),
+    )
+
+
+def _changes(context):
+    """{key: Change} against the previous period of the same length, once per page."""
+    period, scope = _period(context), _scope(context)
+    return _cached(context, "changes", lambda request: reporting.changes(period, scope, _figures(context)))
+
+
 @register.inclusion_tag("governance/_period_menu.html", takes_context=True)
 def period_menu(context):
     current = context.get("period_key", reporting.DEFAULT_PERIOD)
@@ -91,16 +146,36 @@ def period_menu(context):
 @register.inclusion_tag("content_workflow/_manage_card_budgets.html", takes_context=True)
 def hours_card(context):
     figures = _hours(context)
-    return {"hours": figures, "rows": figures.rows, "scale": figures.scale, "period": figures.period, "manager": False}
+    return {
+        "hours": figures,
+        "rows": figures.rows,
+        "scale": figures.scale,
+        "period": figures.period,
+        "manager": False,
+        "changes": _changes(context),
+    }
 
 
 @register.inclusion_tag("governance/_figures_delivery.html", takes_context=True)
 def delivery_card(context):
-    period, scope = _period(context), _scope(context)
     return {
-        "delivery": reporting.delivery_figures(period, scope, hours=_hours(context)),
-        "period": period,
+        "delivery": _delivery(context),
+        "period": _period(context),
         "min_people": reporting.MIN_PEOPLE,
+        "changes": _changes(context),
+    }
+
+
+@register.inclusion_tag("governance/_figures_flow.html", takes_context=True)
+def flow_card(context):
+    """Requests through the period and extra time asked for, with their change."""
+    figures = _figures(context)
+    return {
+        "flow": [figures[key] for key in reporting.FLOW_KEYS],
+        "allocations": [figures[key] for key in reporting.ALLOCATION_KEYS],
+        "period": _period(context),
+        "min_people": reporting.MIN_PEOPLE,
+        "changes": _changes(context),
     }
 
 

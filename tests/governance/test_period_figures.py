@@ -184,3 +184,24 @@ def test_the_previous_period_has_the_same_length():
     assert MARCH.previous() == Period(datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
     custom = Period(datetime.date(2026, 3, 10), datetime.date(2026, 3, 19))
     assert custom.previous() == Period(datetime.date(2026, 2, 28), datetime.date(2026, 3, 9))
+
+
+def test_the_change_reads_as_a_percentage_or_points_in_both_languages():
+    from django.utils import translation
+
+    from governance.templatetags.governance_figures import change_text
+
+    def text(key, value, previous):
+        change = reporting.Change(key, value, previous)
+        return change_text({key: change}, reporting.Figure(key, value))
+
+    assert text("requests_opened", 4, 3) == "+33 % vs previous period"
+    assert text("requests_opened", 2, 4) == "\u221250 % vs previous period"
+    assert text("lead_time_median", 6 * DAY, 4 * DAY) == "+50 % vs previous period"
+    assert text("on_time", D("0.9"), D("0.75")) == "+15 points vs previous period"
+    assert text("requests_opened", 3, 0) == "none in the previous period"
+    assert text("requests_opened", 0, 0) == "unchanged vs previous period"
+    assert text("requests_opened", 3, None) == ""
+    assert change_text({}, reporting.Figure("requests_opened", 3)) == ""
+    with translation.override("de"):
+        assert text("requests_opened", 4, 3) == "+33 % ggü. dem vorigen Zeitraum"

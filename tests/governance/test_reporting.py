@@ -206,7 +206,10 @@ def _english(text):
 
 def _figures(html):
     """{label: value} of every <dl> figure on the page."""
-    pairs = re.findall(r"<div><dt>(.*?)</dt><dd>(.*?)</dd><dd class=\"cw-figure-explanation\">", html)
+    pairs = re.findall(
+        r"<div><dt>(.*?)</dt><dd>(.*?)</dd>(?:<dd class=\"cw-figure-change\">.*?</dd>)?<dd class=\"cw-figure-explanation\">",
+        html,
+    )
     return dict(pairs)
 
 
