@@ -496,7 +496,7 @@ class PercentileCont(models.Aggregate):
 
     function = "PERCENTILE_CONT"
     name = "PercentileCont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
 
     def __init__(self, expression, fraction, **extra):
         super().__init__(expression, fraction=float(fraction), **extra)
@@ -548,6 +548,14 @@ def _lead():
     return ExpressionWrapper(F("delivered_at") - F("submitted_at"), output_field=DurationField())
 
 
+def _any_period(periods, field):
+    """Q: `field` within one of the periods (the span a multi-period aggregate reads)."""
+    window = Q()
+    for period in periods:
+        window |= _within(period, field)
+    return window
+
+
 def hours_by_discipline(period, scope, *, always=(), can_act=()):
     """HoursFigures for the period: a row per discipline with any hours (plus a row for
     each discipline in `always`, e.g. those a manager approves for). Three queries.
@@ -558,50 +566,66 @@ def hours_by_discipline(period, scope, *, always=(), can_act=()):
 
     `can_act` (discipline ids) marks the rows whose budget the reader may approve.
     """
-    budgets = scope.filter(
-        TimeBudget.objects.filter(month__gte=period.first_month, month__lte=period.last_month), "discipline_id"
-    )
-    budgets = (
-        budgets.order_by()
-        .values("discipline_id")
-        .annotate(approved=Sum("approved_hours"), reserved=Sum("reserved_hours"), n=Count("pk"))
-    )
+    return hours_by_period([period], scope, always=always, can_act=can_act)[0]
+
+
+def hours_by_period(periods, scope, *, always=(), can_act=()):
+    """`hours_by_discipline` for several periods at once (say, a period and the one
+    before), [HoursFigures] in their order: still three queries, each aggregate
+    summing every period with its own filter."""
+    first = min(period.first_month for period in periods)
+    last = max(period.last_month for period in periods)
+    budgets = scope.filter(TimeBudget.objects.filter(month__gte=first, month__lte=last), "discipline_id")
+    sums = {}
+    for index, period in enumerate(periods):
+        months = Q(month__gte=period.first_month, month__lte=period.last_month)
+        sums[f"approved_{index}"] = Sum("approved_hours", filter=months)
+        sums[f"reserved_{index}"] = Sum("reserved_hours", filter=months)
+        sums[f"n_{index}"] = Count("pk", filter=months)
+    budgets = budgets.order_by().values("discipline_id").annotate(**sums)
     # Used and overrun: the ledger rows of the requests delivered in the period, wherever
     # their budget's month lies (a request due next month may be delivered this month).
-    delivered = ExpertInputRequest.objects.filter(_delivered_in(period)).order_by().values("pk")
     spent = scope.filter(
         BudgetEntry.objects.filter(
-            kind__in=(BudgetEntry.Kind.CONSUME, BudgetEntry.Kind.OVERRUN), request_id__in=delivered
+            _any_period(periods, "request__delivered_at"),
+            kind__in=(BudgetEntry.Kind.CONSUME, BudgetEntry.Kind.OVERRUN),
         ),
         "budget__discipline_id",
     )
-    spent = (
-        spent.order_by()
-        .values("budget__discipline_id")
-        .annotate(
-            used=Sum("hours", filter=Q(kind=BudgetEntry.Kind.CONSUME)),
-            overrun=Sum("hours", filter=Q(kind=BudgetEntry.Kind.OVERRUN)),
-        )
-    )
-    values = {}
+    sums = {}
+    for index, period in enumerate(periods):
+        delivered = _within(period, "request__delivered_at")
+        sums[f"used_{index}"] = Sum("hours", filter=delivered & Q(kind=BudgetEntry.Kind.CONSUME))
+        sums[f"overrun_{index}"] = Sum("hours", filter=delivered & Q(kind=BudgetEntry.Kind.OVERRUN))
+    spent = spent.order_by().values("budget__discipline_id").annotate(**sums)
+    values = [{} for _period in periods]
     for row in budgets:
-        values.setdefault(row["discipline_id"], {}).update(
-            approved=row["approved"] or ZERO, reserved=row["reserved"] or ZERO, has_budget=bool(row["n"])
-        )
+        for index, found in enumerate(values):
+            if row[f"n_{index}"]:
+                found.setdefault(row["discipline_id"], {}).update(
+                    approved=row[f"approved_{index}"] or ZERO,
+                    reserved=row[f"reserved_{index}"] or ZERO,
+                    has_budget=True,
+                )
     for row in spent:
-        values.setdefault(row["budget__discipline_id"], {}).update(
-            used=row["used"] or ZERO, overrun=row["overrun"] or ZERO
-        )
+        for index, found in enumerate(values):
+            if row[f"used_{index}"] or row[f"overrun_{index}"]:
+                found.setdefault(row["budget__discipline_id"], {}).update(
+                    used=row[f"used_{index}"] or ZERO, overrun=row[f"overrun_{index}"] or ZERO
+                )
     always_ids = {getattr(discipline, "pk", discipline) for discipline in always}
-    ids = set(values) | always_ids
-    disciplines = Discipline.objects.filter(pk__in=ids).order_by("position", "name") if ids else []
+    ids = set().union(*values) | always_ids
+    disciplines = list(Discipline.objects.filter(pk__in=ids).order_by("position", "name")) if ids else []
     can_act = set(can_act)
-    rows = [
-        HoursRow(discipline, **values.get(discipline.pk, {}), can_act=discipline.pk in can_act)
-        for discipline in disciplines
-    ]
-    rows = [row for row in rows if not row.is_empty or row.discipline.pk in always_ids]
-    return HoursFigures(period, rows)
+    result = []
+    for period, found in zip(periods, values, strict=True):
+        rows = [
+            HoursRow(discipline, **found.get(discipline.pk, {}), can_act=discipline.pk in can_act)
+            for discipline in disciplines
+        ]
+        rows = [row for row in rows if not row.is_empty or row.discipline.pk in always_ids]
+        result.append(HoursFigures(period, rows))
+    return result
 
 
 # --- Delivery: what the input delivered in the period was like ------------------------------------
@@ -654,29 +678,68 @@ def delivery_figures(period, scope, *, hours=None):
     """
     if hours is None:
         hours = hours_by_discipline(period, scope)
-    requests = scope.filter(ExpertInputRequest.objects.filter(_delivered_in(period)), "target_discipline_id")
-    by_discipline = (
-        requests.order_by().values("target_discipline_id").annotate(people=Count("contribution__author", distinct=True))
+    return delivery_by_period([period], scope, [hours])[0]
+
+
+def _which_period(periods, field):
+    """The index of the period `field` falls in, as an expression (None outside all)."""
+    return models.Case(
+        *(models.When(_within(period, field), then=models.Value(index)) for index, period in enumerate(periods)),
+        output_field=models.IntegerField(),
     )
-    small = [row["target_discipline_id"] for row in by_discipline if is_small_group(row["people"])]
-    result = (
-        requests.order_by()
-        .annotate(lead=_lead())
-        .aggregate(
-            delivered=Count("pk"),
-            on_time=Count("pk", filter=Q(delivered_at__date__lte=F("due_date"))),
-            lead_time=Avg("lead", filter=Q(submitted_at__isnull=False)),
-            rating=Avg("contribution__usefulness"),
-            people=Count("contribution__author", distinct=True),
-            small_people=Count("contribution__author", distinct=True, filter=Q(target_discipline_id__in=small)),
-            **_percentile_aggregates("lead", "lead"),
+
+
+def delivery_by_period(periods, scope, hours):
+    """`delivery_figures` for several periods at once, with their HoursFigures
+    (`hours`, same order): [DeliveryFigures], still two queries (three where
+    percentiles are not SQL), each aggregate counting every period with its own filter."""
+    requests = scope.filter(
+        ExpertInputRequest.objects.filter(_any_period(periods, "delivered_at")), "target_discipline_id"
+    ).order_by()
+    delivered_in = [_delivered_in(period) for period in periods]
+    by_discipline = requests.values("target_discipline_id").annotate(
+        **{
+            f"people_{index}": Count("contribution__author", distinct=True, filter=window)
+            for index, window in enumerate(delivered_in)
+        }
+    )
+    small = [[] for _period in periods]
+    for row in by_discipline:
+        for index, found in enumerate(small):
+            if is_small_group(row[f"people_{index}"]):
+                found.append(row["target_discipline_id"])
+    sums = {}
+    for index, window in enumerate(delivered_in):
+        sums.update(
+            {
+                f"delivered_{index}": Count("pk", filter=window),
+                f"on_time_{index}": Count("pk", filter=window & Q(delivered_at__date__lte=F("due_date"))),
+                f"lead_time_{index}": Avg("lead", filter=window & Q(submitted_at__isnull=False)),
+                f"rating_{index}": Avg("contribution__usefulness", filter=window),
+                f"people_{index}": Count("contribution__author", distinct=True, filter=window),
+                f"small_people_{index}": Count(
+                    "contribution__author", distinct=True, filter=window & Q(target_discipline_id__in=small[index])
+                ),
+            }
         )
-    )
+        if percentiles_in_sql():
+            sums[f"lead_median_{index}"] = PercentileCont("lead", MEDIAN, filter=window, output_field=DurationField())
+            sums[f"lead_p90_{index}"] = PercentileCont("lead", P90, filter=window, output_field=DurationField())
+    result = requests.annotate(lead=_lead()).aggregate(**sums)
     if not percentiles_in_sql():
-        result["lead_median"], result["lead_p90"] = _percentiles_from_values(requests, _lead()).get(None, (None, None))
-    delivered = result["delivered"] or 0
-    people = result["people"] or 0
-    if is_small_group(people) or is_small_group(result["small_people"] or 0):
+        which = requests.annotate(which=_which_period(periods, "delivered_at"))
+        for index, (median, p90) in _percentiles_from_values(which, _lead(), "which").items():
+            result[f"lead_median_{index}"], result[f"lead_p90_{index}"] = median, p90
+    return [_delivery(period, hours[index], result, index) for index, period in enumerate(periods)]
+
+
+def _delivery(period, hours, result, index):
+    def value(name):
+        return result.get(f"{name}_{index}")
+
+    delivered = value("delivered") or 0
+    people = value("people") or 0
+    if is_small_group(people) or is_small_group(value("small_people") or 0):
         # Every figure here would describe one or two people.
         return DeliveryFigures(
             period, **{key: Figure(key, None, suppressed=True) for key in DELIVERY_KEYS}, people=people, suppressed=True
@@ -684,11 +747,11 @@ def delivery_figures(period, scope, *, hours=None):
     return DeliveryFigures(
         period=period,
         contributions=Figure("contributions", delivered),
-        lead_time=Figure("lead_time", result["lead_time"]),
-        lead_time_median=Figure("lead_time_median", result["lead_median"]),
-        lead_time_p90=Figure("lead_time_p90", result["lead_p90"]),
-        on_time=Figure("on_time", Decimal(result["on_time"]) / delivered if delivered else None),
-        rating=Figure("rating", result["rating"]),
+        lead_time=Figure("lead_time", value("lead_time")),
+        lead_time_median=Figure("lead_time_median", value("lead_median")),
+        lead_time_p90=Figure("lead_time_p90", value("lead_p90")),
+        on_time=Figure("on_time", Decimal(value("on_time")) / delivered if delivered else None),
+        rating=Figure("rating", value("rating")),
         hours_delivered=hours.delivered,
         people=people,
     )
@@ -823,36 +886,56 @@ def request_flow_figures(period, scope, *, suppressed=False):
     `suppressed`: the delivery figures of the period and scope are withheld (too few
     people), so the response-target breaches, which describe the same experts, are too.
     """
+    return flow_by_period([period], scope, suppressed=[suppressed])[0]
+
+
+def flow_by_period(periods, scope, *, suppressed=None):
+    """`request_flow_figures` for several periods at once: [FlowFigures], still two
+    queries. `suppressed`: a flag per period."""
     from content_workflow.models import RequestEvent
 
+    suppressed = suppressed or [False] * len(periods)
     stamps = ("submitted_at", "completed_at", "cancelled_at")
     window = Q()
     for stamp in stamps:
-        window |= _within(period, stamp)
+        window |= _any_period(periods, stamp)
     requests = scope.filter(ExpertInputRequest.objects.filter(window), "target_discipline_id").order_by()
-    counts = requests.aggregate(**{stamp: Count("pk", filter=_within(period, stamp)) for stamp in stamps})
-    begin, after = period.bounds()
+    counts = requests.aggregate(
+        **{
+            f"{stamp}_{index}": Count("pk", filter=_within(period, stamp))
+            for index, period in enumerate(periods)
+            for stamp in stamps
+        }
+    )
     declined = Q(to_status=Status.DECLINED)
     unroutable = Q(to_status=Status.UNROUTABLE)
     escalated = Q(kind=RequestEvent.Kind.ESCALATION)
-    events = RequestEvent.objects.filter(declined | unroutable | escalated, created_at__gte=begin, created_at__lt=after)
+    events = RequestEvent.objects.filter(declined | unroutable | escalated).filter(_any_period(periods, "created_at"))
     events = scope.filter(events, "request__target_discipline_id").order_by()
-    timeline = events.aggregate(
-        declined=Count("request_id", distinct=True, filter=declined),
-        unroutable=Count("request_id", distinct=True, filter=unroutable),
-        breaches=Count("request_id", distinct=True, filter=escalated),
-    )
-    return FlowFigures(
-        period,
-        opened=Figure("requests_opened", counts["submitted_at"]),
-        completed=Figure("requests_completed", counts["completed_at"]),
-        declined=Figure("requests_declined", timeline["declined"]),
-        cancelled=Figure("requests_cancelled", counts["cancelled_at"]),
-        unroutable=Figure("requests_unroutable", timeline["unroutable"]),
-        breaches=Figure("response_breaches", None, suppressed=True)
-        if suppressed
-        else Figure("response_breaches", timeline["breaches"]),
-    )
+    sums = {}
+    for index, period in enumerate(periods):
+        when = _within(period, "created_at")
+        sums[f"declined_{index}"] = Count("request_id", distinct=True, filter=when & declined)
+        sums[f"unroutable_{index}"] = Count("request_id", distinct=True, filter=when & unroutable)
+        sums[f"breaches_{index}"] = Count("request_id", distinct=True, filter=when & escalated)
+    timeline = events.aggregate(**sums)
+    result = []
+    for index, period in enumerate(periods):
+        breaches = Figure("response_breaches", timeline[f"breaches_{index}"])
+        if suppressed[index]:
+            breaches = Figure("response_breaches", None, suppressed=True)
+        result.append(
+            FlowFigures(
+                period,
+                opened=Figure("requests_opened", counts[f"submitted_at_{index}"]),
+                completed=Figure("requests_completed", counts[f"completed_at_{index}"]),
+                declined=Figure("requests_declined", timeline[f"declined_{index}"]),
+                cancelled=Figure("requests_cancelled", counts[f"cancelled_at_{index}"]),
+                unroutable=Figure("requests_unroutable", timeline[f"unroutable_{index}"]),
+                breaches=breaches,
+            )
+        )
+    return result
 
 
 # --- Extra time: allocation requests asked for in the period ----------------------------------------
@@ -876,27 +959,41 @@ def allocation_figures(period, scope):
     asked): how many, hours asked for and granted, and the median time to a decision
     of those decided. One query on the allocations' time index (two where percentiles
     are not SQL)."""
+    return allocations_by_period([period], scope)[0]
+
+
+def allocations_by_period(periods, scope):
+    """`allocation_figures` for several periods at once: [AllocationFigures], still one
+    query (two where percentiles are not SQL)."""
     from content_workflow.models import TimeAllocationRequest
 
     allocations = scope.filter(
-        TimeAllocationRequest.objects.filter(_within(period, "created_at")), "discipline_id"
+        TimeAllocationRequest.objects.filter(_any_period(periods, "created_at")), "discipline_id"
     ).order_by()
     wait = ExpressionWrapper(F("decided_at") - F("created_at"), output_field=DurationField())
-    result = allocations.annotate(wait=wait).aggregate(
-        n=Count("pk"),
-        asked=Sum("hours_requested"),
-        granted=Sum("hours_approved"),
-        **_percentile_aggregates("wait", "wait"),
-    )
+    sums = {}
+    for index, period in enumerate(periods):
+        asked = _within(period, "created_at")
+        sums[f"n_{index}"] = Count("pk", filter=asked)
+        sums[f"asked_{index}"] = Sum("hours_requested", filter=asked)
+        sums[f"granted_{index}"] = Sum("hours_approved", filter=asked)
+        if percentiles_in_sql():
+            sums[f"wait_{index}"] = PercentileCont("wait", MEDIAN, filter=asked, output_field=DurationField())
+    result = allocations.annotate(wait=wait).aggregate(**sums)
     if not percentiles_in_sql():
-        result["wait_median"] = _percentiles_from_values(allocations, wait).get(None, (None, None))[0]
-    return AllocationFigures(
-        period,
-        count=Figure("allocations", result["n"] or 0),
-        hours_asked=Figure("allocation_hours_asked", result["asked"] or ZERO),
-        hours_granted=Figure("allocation_hours_granted", result["granted"] or ZERO),
-        decision_time=Figure("allocation_decision_time", result["wait_median"]),
-    )
+        which = allocations.annotate(which=_which_period(periods, "created_at"))
+        for index, (median, _p90) in _percentiles_from_values(which, wait, "which").items():
+            result[f"wait_{index}"] = median
+    return [
+        AllocationFigures(
+            period,
+            count=Figure("allocations", result[f"n_{index}"] or 0),
+            hours_asked=Figure("allocation_hours_asked", result[f"asked_{index}"] or ZERO),
+            hours_granted=Figure("allocation_hours_granted", result[f"granted_{index}"] or ZERO),
+            decision_time=Figure("allocation_decision_time", result.get(f"wait_{index}")),
+        )
+        for index, period in enumerate(periods)
+    ]
 
 
 # --- Requests now --------------------------------------------------------------------------------
@@ -985,6 +1082,37 @@ def period_figures(period, scope, *, hours=None, delivery=None):
     allocations = allocation_figures(period, scope)
     figures = [*hours.figures, *delivery.figures, *flow.figures, flow.breaches, *allocations.figures]
     return {figure.key: figure for figure in figures}
+
+
+@dataclass
+class PeriodReport:
+    """A period's figures with the cards' richer objects (rows per discipline)."""
+
+    period: Period
+    hours: HoursFigures
+    delivery: DeliveryFigures
+    figures: dict
+
+
+def reports_by_period(periods, scope, *, always=(), can_act=()):
+    """[PeriodReport] for several periods (a period and the one before, for the
+    change): the queries of one period, each summing every period with its own filter
+    (eight on PostgreSQL, ten elsewhere), not one set per period."""
+    hours = hours_by_period(periods, scope, always=always, can_act=can_act)
+    delivery = delivery_by_period(periods, scope, hours)
+    flow = flow_by_period(periods, scope, suppressed=[found.suppressed for found in delivery])
+    allocations = allocations_by_period(periods, scope)
+    reports = []
+    for index, period in enumerate(periods):
+        figures = [
+            *hours[index].figures,
+            *delivery[index].figures,
+            *flow[index].figures,
+            flow[index].breaches,
+            *allocations[index].figures,
+        ]
+        reports.append(PeriodReport(period, hours[index], delivery[index], {figure.key: figure for figure in figures}))
+    return reports
 
 
 def summary(period, scope, *, today=None, hours=None, delivery=None):

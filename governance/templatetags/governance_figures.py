@@ -106,32 +106,31 @@ def _scope(context):
     return _cached(context, "scope", lambda request: reporting.Scope.for_user(request.user))
 
 
-def _hours(context):
+def _reports(context):
+    """The period's figures and the previous period's (for the change), computed together
+    once per page: the queries of one period (reporting.reports_by_period)."""
     period, scope = _period(context), _scope(context)
-    return _cached(context, "hours", lambda request: reporting.hours_by_discipline(period, scope))
+    return _cached(context, "reports", lambda request: reporting.reports_by_period([period, period.previous()], scope))
+
+
+def _hours(context):
+    return _reports(context)[0].hours
 
 
 def _delivery(context):
-    period, scope = _period(context), _scope(context)
-    return _cached(
-        context, "delivery", lambda request: reporting.delivery_figures(period, scope, hours=_hours(context))
-    )
+    return _reports(context)[0].delivery
 
 
 def _figures(context):
-    """The period's figures, {key: Figure}, reusing the hours and delivery of the cards."""
-    period, scope = _period(context), _scope(context)
-    return _cached(
-        context,
-        "figures",
-        lambda request: reporting.period_figures(period, scope, hours=_hours(context), delivery=_delivery(context)),
-    )
+    """The period's figures, {key: Figure}."""
+    return _reports(context)[0].figures
 
 
 def _changes(context):
-    """{key: Change} against the previous period of the same length, once per page."""
-    period, scope = _period(context), _scope(context)
-    return _cached(context, "changes", lambda request: reporting.changes(period, scope, _figures(context)))
+    """{key: Change} against the previous period of the same length."""
+    return _cached(
+        context, "changes", lambda request: reporting.compare(_figures(context), _reports(context)[1].figures)
+    )
 
 
 @register.inclusion_tag("governance/_period_menu.html", takes_context=True)

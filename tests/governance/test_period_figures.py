@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from content_workflow.models import Contribution, ExpertInputRequest, RequestEvent, TimeAllocationRequest
+from content_workflow.models import Contribution, ExpertInputRequest, RequestEvent, TimeAllocationRequest, TimeBudget
 from governance import reporting
 from governance.reporting import DEFINITIONS, Period, Scope
 from tests.content_workflow.conftest import budget, due, hub_model, make_request, member, team  # noqa: F401
@@ -38,7 +38,8 @@ def march(team, make_request):
       one delivered on 5 February (lead 4 days, by eva alone);
     - timeline in March: one request declined twice, one unroutable, one escalated;
     - extra time asked in March: 4 h (2 h granted after a day), 3 h (3 h after three
-      days), 2 h (undecided); in February 1 h.
+      days), 2 h (undecided); in February 1 h;
+    - 30 h approved for product in March.
     """
 
     def request(title, *, discipline=None, submitted=None, delivered=None, author=None, **stamps):
@@ -88,6 +89,7 @@ def march(team, make_request):
     allocation(r2, 3, _at(3, 5), granted=3, decided=_at(3, 8))
     allocation(r3, 2, _at(3, 10))
     allocation(r6, 1, _at(2, 10), granted=1, decided=_at(2, 10, 13))
+    TimeBudget.objects.create(discipline=team.product, month=datetime.date(2026, 3, 1), approved_hours=D(30))
     return MARCH
 
 
@@ -205,3 +207,17 @@ def test_the_change_reads_as_a_percentage_or_points_in_both_languages():
     assert change_text({}, reporting.Figure("requests_opened", 3)) == ""
     with translation.override("de"):
         assert text("requests_opened", 4, 3) == "+33 % ggü. dem vorigen Zeitraum"
+
+
+def test_both_periods_at_once_agree_with_each_alone(march, team, django_assert_num_queries, monkeypatch):
+    monkeypatch.setattr(reporting, "MIN_PEOPLE", 1)
+    periods = [march, march.previous()]
+    # Eight queries on PostgreSQL for both periods; two more where percentiles are not SQL.
+    with django_assert_num_queries(8 if reporting.percentiles_in_sql() else 10):
+        reports = reporting.reports_by_period(periods, Scope.everything())
+    for report, period in zip(reports, periods, strict=True):
+        assert report.figures == reporting.period_figures(period, Scope.everything())
+    assert reports[0].figures["requests_opened"].value == 4 and reports[1].figures["requests_opened"].value == 3
+    assert reports[1].figures["lead_time_median"].value == 4 * DAY
+    assert reports[0].figures["hours_approved"].value == D(30) and reports[1].figures["hours_approved"].value == 0
+    assert [row.discipline for row in reports[0].hours.rows] == [team.product] and reports[1].hours.rows == []

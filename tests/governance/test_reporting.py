@@ -207,7 +207,8 @@ def _english(text):
 def _figures(html):
     """{label: value} of every <dl> figure on the page."""
     pairs = re.findall(
-        r"<div><dt>(.*?)</dt><dd>(.*?)</dd>(?:<dd class=\"cw-figure-change\">.*?</dd>)?<dd class=\"cw-figure-explanation\">",
+        r"<div><dt>(.*?)</dt><dd>(.*?)</dd>"
+        r"(?:<dd class=\"cw-figure-change\">.*?</dd>)?<dd class=\"cw-figure-explanation\">",
         html,
     )
     return dict(pairs)
