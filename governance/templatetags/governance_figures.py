@@ -103,6 +103,11 @@ def _cached(context, name, compute):
 
 
 def _scope(context):
+    """The scope the page chose (`figures_scope`, see governance.figures_filter), else
+    everything the reader may see."""
+    chosen = context.get("figures_scope")
+    if chosen is not None:
+        return chosen
     return _cached(context, "scope", lambda request: reporting.Scope.for_user(request.user))
 
 
@@ -135,10 +140,16 @@ def _changes(context):
 
 @register.inclusion_tag("governance/_period_menu.html", takes_context=True)
 def period_menu(context):
+    """The period links, the custom range and the scope (governance.figures_filter)."""
     current = context.get("period_key", reporting.DEFAULT_PERIOD)
+    chosen = context.get("figures_filter")
     return {
         "choices": [(key, label, key == current) for key, (label, _compute) in reporting.PERIOD_CHOICES.items()],
         "period": _period(context),
+        "chosen": chosen,
+        # The links keep a scope that was chosen (and drop one that named nothing).
+        "scope_param": chosen.scope_key if chosen and chosen.scope_key != "all" else None,
+        "request": context["request"],
     }
 
 
