@@ -889,9 +889,10 @@ def request_flow_figures(period, scope, *, suppressed=False):
     return flow_by_period([period], scope, suppressed=[suppressed])[0]
 
 
-def flow_by_period(periods, scope, *, suppressed=None):
+def flow_by_period(periods, scope, *, suppressed=None, timeline=True):
     """`request_flow_figures` for several periods at once: [FlowFigures], still two
-    queries. `suppressed`: a flag per period."""
+    queries. `suppressed`: a flag per period. Without `timeline`, only the requests'
+    own counts (opened, completed, cancelled) in one query; the others are None."""
     from content_workflow.models import RequestEvent
 
     suppressed = suppressed or [False] * len(periods)
@@ -918,7 +919,7 @@ def flow_by_period(periods, scope, *, suppressed=None):
         sums[f"declined_{index}"] = Count("request_id", distinct=True, filter=when & declined)
         sums[f"unroutable_{index}"] = Count("request_id", distinct=True, filter=when & unroutable)
         sums[f"breaches_{index}"] = Count("request_id", distinct=True, filter=when & escalated)
-    timeline = events.aggregate(**sums)
+    timeline = events.aggregate(**sums) if timeline else dict.fromkeys(sums)
     result = []
     for index, period in enumerate(periods):
         breaches = Figure("response_breaches", timeline[f"breaches_{index}"])
@@ -993,6 +994,46 @@ def allocations_by_period(periods, scope):
             decision_time=Figure("allocation_decision_time", result.get(f"wait_{index}")),
         )
         for index, period in enumerate(periods)
+    ]
+
+
+# --- Twelve months: the trend of hours and requests --------------------------------------------------
+
+TREND_MONTHS = 12
+
+
+@dataclass
+class TrendMonth:
+    month: datetime.date
+    approved: Decimal
+    used: Decimal
+    overrun: Decimal
+    opened: int
+    completed: int
+
+    @property
+    def delivered(self):
+        return self.used + self.overrun
+
+
+def trend(period, scope):
+    """The twelve months up to the period's last month: hours approved, used and
+    overrun (the definitions of `hours_by_discipline`) and requests opened and
+    completed (those of `request_flow_figures`), a TrendMonth each, oldest first.
+    Four queries, each summing every month with its own filter."""
+    months = [Period.month(_shift_month(period.last_month, -back)) for back in range(TREND_MONTHS - 1, -1, -1)]
+    hours = hours_by_period(months, scope)
+    flow = flow_by_period(months, scope, timeline=False)
+    return [
+        TrendMonth(
+            month.start,
+            approved=found.approved.value,
+            used=found.used.value,
+            overrun=found.overrun.value,
+            opened=requests.opened.value,
+            completed=requests.completed.value,
+        )
+        for month, found, requests in zip(months, hours, flow, strict=True)
     ]
 
 

@@ -74,6 +74,12 @@ def change_text(changes, figure):
     return _("%(change)s %% vs previous period") % {"change": _signed(round(change.relative * 100))}
 
 
+@register.filter
+def hours_unit(value):
+    """Hours with their unit: "4.5 h"."""
+    return _("%(hours)s h") % {"hours": hours(value)}
+
+
 def period_label(period):
     from django.utils.formats import date_format
 
@@ -226,15 +232,88 @@ def health_card(context):
     return {"health": health, "links": links, "whole": scope.is_everything}
 
 
+# --- Charts ------------------------------------------------------------------------------------
+
+
+@register.inclusion_tag("governance/_figures_trend.html", takes_context=True)
+def trend_card(context):
+    """Twelve months of hours and requests, as columns with their data tables."""
+    from django.utils.formats import date_format
+
+    from content_workflow import charts as bars
+    from governance import charts
+
+    period, scope = _period(context), _scope(context)
+    months = reporting.trend(period, scope)
+    columns = [date_format(month.month, "M") for month in months]
+
+    hours_chart = charts.column_chart(
+        columns,
+        [
+            charts.Series("used", bars.USED, _("used"), tuple(month.used for month in months)),
+            charts.Series("overrun", bars.OVERRUN, _("overrun"), tuple(month.overrun for month in months)),
+        ],
+        label=_("Hours used and overrun per month, the last twelve months"),
+        stacked=True,
+        format_value=hours_unit,
+    )
+    requests_chart = charts.column_chart(
+        columns,
+        [
+            charts.Series("opened", OPENED, _("Opened"), tuple(month.opened for month in months)),
+            charts.Series("completed", COMPLETED, _("Completed"), tuple(month.completed for month in months)),
+        ],
+        label=_("Requests opened and completed per month, the last twelve months"),
+    )
+    return {
+        "months": months,
+        "hours_chart": hours_chart,
+        "hours_legend": [("used", bars.USED, _("used")), ("overrun", bars.OVERRUN, _("overrun"))],
+        "requests_chart": requests_chart,
+        "requests_legend": [("opened", OPENED, _("Opened")), ("completed", COMPLETED, _("Completed"))],
+        "definitions": {key: reporting.DEFINITIONS[key] for key in ("hours_used", "requests_opened")},
+    }
+
+
+OPENED = "#0ea5e9"
+COMPLETED = "#15803d"
+
+
+def _discipline_rows(context):
+    period, scope = _period(context), _scope(context)
+    return _cached(context, "discipline_rows", lambda request: reporting.delivery_by_discipline(period, scope))
+
+
+def lead_time_bars(rows):
+    """[(row, svg)] of the disciplines with lead times shown: the median filled, on to
+    the 90th percentile, on one scale."""
+    from content_workflow.templatetags.workflow_manage import lead_time as lead_text
+    from governance import charts
+
+    shown = [row for row in rows if not row.suppressed and row.lead_time_p90.value is not None]
+    scale = max((row.lead_time_p90.value for row in shown), default=None)
+    result = []
+    for row in shown:
+        label = _("%(discipline)s: median %(median)s, 90th percentile %(p90)s") % {
+            "discipline": row.discipline.label,
+            "median": lead_text(row.lead_time_median.value),
+            "p90": lead_text(row.lead_time_p90.value),
+        }
+        result.append((row, charts.range_bar(row.lead_time_median.value, row.lead_time_p90.value, scale, label=label)))
+    return result
+
+
 # --- Recognition -------------------------------------------------------------------------------
 
 
 @register.inclusion_tag("governance/_figures_discipline_delivery.html", takes_context=True)
 def discipline_delivery_card(context):
-    period, scope = _period(context), _scope(context)
+    rows = _discipline_rows(context)
     return {
-        "rows": reporting.delivery_by_discipline(period, scope),
-        "period": period,
+        "rows": rows,
+        "lead_bars": lead_time_bars(rows),
+        "legend": [("median", "#1d4ed8", _("median")), ("p90", "#93c5fd", _("90th percentile"))],
+        "period": _period(context),
         "min_people": reporting.MIN_PEOPLE,
     }
 
