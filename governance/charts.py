@@ -41,24 +41,30 @@ def _number(value):
     return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
-def _nice_top(value):
-    """A round number at or above `value` for the axis (1, 2, 5 times a power of ten)."""
-    value = float(value)
+def _nice_step(value, *, whole=False):
+    """A round step (1, 2, 2.5 or 5 times a power of ten) at or above `value`; whole
+    numbers only (1, 2, 5 ...) for counts."""
+    value = Decimal(value)
     if value <= 0:
-        return 1.0
-    power = 1.0
+        return Decimal(1)
+    power = Decimal(1)
     while power * 10 <= value:
         power *= 10
     while power > value:
         power /= 10
-    for step in (1, 2, 5, 10):
-        if step * power >= value:
-            return step * power
-    return 10 * power
+    steps = (1, 2, 5, 10) if whole else (1, 2, Decimal("2.5"), 5, 10)
+    step = next(step * power for step in steps if step * power >= value)
+    return max(step, Decimal(1)) if whole else step
 
 
-def column_chart(columns, series, *, label, stacked=False, format_value=str):
-    """Columns per label in `columns`, for each Series (same length as `columns`)."""
+def _nice_top(value, *, whole=False):
+    """The axis' top: four round steps covering `value`."""
+    return _nice_step(Decimal(value) / 4, whole=whole) * 4
+
+
+def column_chart(columns, series, *, label, stacked=False, format_value=str, whole=False):
+    """Columns per label in `columns`, for each Series (same length as `columns`);
+    `whole`: counts, so the axis steps are whole numbers."""
     count = max(len(columns), 1)
     totals = [
         sum((Decimal(s.values[i] or 0) for s in series), Decimal(0))
@@ -66,7 +72,7 @@ def column_chart(columns, series, *, label, stacked=False, format_value=str):
         else max([Decimal(s.values[i] or 0) for s in series] + [Decimal(0)])
         for i in range(len(columns))
     ]
-    top = _nice_top(max(totals + [Decimal(0)]))
+    top = _nice_top(max(totals + [Decimal(0)]), whole=whole)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / count
     group = slot * 0.7
@@ -85,7 +91,7 @@ def column_chart(columns, series, *, label, stacked=False, format_value=str):
         base = TOP + plot_h
         for n, s in enumerate(series):
             value = Decimal(s.values[i] or 0)
-            height = plot_h * float(value) / top
+            height = plot_h * float(value / top)
             left = x if stacked else x + width * n
             y = base - height
             if height > 0:
@@ -108,7 +114,9 @@ def column_chart(columns, series, *, label, stacked=False, format_value=str):
 
 
 def _trim(value):
-    return int(value) if float(value).is_integer() else round(value, 1)
+    """A Decimal without trailing zeros ("2.5", "10")."""
+    value = Decimal(value)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def range_bar(median, p90, scale, *, label):

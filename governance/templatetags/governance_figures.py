@@ -68,9 +68,8 @@ def change_text(changes, figure):
         points = round(change.points)
         return _("%(change)s points vs previous period") % {"change": _signed(points)}
     if change.relative is None:
-        if not change.value:
-            return _("unchanged vs previous period")
-        return _("none in the previous period")
+        # Nothing then and nothing now says nothing.
+        return "" if not change.value else _("none in the previous period")
     return _("%(change)s %% vs previous period") % {"change": _signed(round(change.relative * 100))}
 
 
@@ -264,6 +263,7 @@ def trend_card(context):
             charts.Series("completed", COMPLETED, _("Completed"), tuple(month.completed for month in months)),
         ],
         label=_("Requests opened and completed per month, the last twelve months"),
+        whole=True,
     )
     return {
         "months": months,
@@ -271,7 +271,6 @@ def trend_card(context):
         "hours_legend": [("used", bars.USED, _("used")), ("overrun", bars.OVERRUN, _("overrun"))],
         "requests_chart": requests_chart,
         "requests_legend": [("opened", OPENED, _("Opened")), ("completed", COMPLETED, _("Completed"))],
-        "definitions": {key: reporting.DEFINITIONS[key] for key in ("hours_used", "requests_opened")},
     }
 
 

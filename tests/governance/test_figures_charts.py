@@ -61,8 +61,9 @@ def test_a_chart_escapes_its_text_and_scales_to_a_round_top():
         ["<b>"], [charts.Series("x", "#000", "a & b", (Decimal(7),))], label='say "hi"', format_value=str
     )
     assert "<b>" not in svg and "&lt;b&gt;" in svg and "a &amp; b" in svg and "say &quot;hi&quot;" in svg
-    assert ">10<" in svg  # 7 rounds up to an axis of 10
-    assert charts._nice_top(0) == 1 and charts._nice_top(3) == 5 and charts._nice_top(120) == 200
+    assert ">8<" in svg and ">2<" in svg  # 7 rounds up to an axis of 8, in steps of 2
+    assert charts._nice_top(0) == 4 and charts._nice_top(120) == 200 and charts._nice_top(1) == 1
+    assert charts._nice_top(3, whole=True) == 4 and charts._nice_top(9, whole=True) == 20
 
 
 def test_the_dashboard_has_a_print_stylesheet(client_for, team):

@@ -202,7 +202,8 @@ def test_the_change_reads_as_a_percentage_or_points_in_both_languages():
     assert text("lead_time_median", 6 * DAY, 4 * DAY) == "+50 % vs previous period"
     assert text("on_time", D("0.9"), D("0.75")) == "+15 points vs previous period"
     assert text("requests_opened", 3, 0) == "none in the previous period"
-    assert text("requests_opened", 0, 0) == "unchanged vs previous period"
+    assert text("requests_opened", 0, 0) == ""  # nothing then and now
+    assert text("requests_opened", 3, 3) == "±0 % vs previous period"
     assert text("requests_opened", 3, None) == ""
     assert change_text({}, reporting.Figure("requests_opened", 3)) == ""
     with translation.override("de"):
