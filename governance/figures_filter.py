@@ -13,8 +13,9 @@ and `?scope=all|hub-<id>|discipline-<slug>`.
 Bad input (a date that is no date, a range that ends before it starts or is too long,
 a scope that names nothing) gives a message and this month / the reader's whole scope,
 never a 500. A real discipline or hub outside the reader's scope (a manager asking for
-another discipline) raises PermissionDenied: never others' figures. Three queries at
-most (the disciplines, the active model's hubs and their spokes), whatever the data.
+another discipline) raises PermissionDenied: never others' figures. Two queries (the
+disciplines, the active model's spokes with their hubs), whatever the data; a hub
+without spokes is its home discipline, offered as such.
 """
 
 import datetime
@@ -93,32 +94,40 @@ class FiguresFilter:
     def _choose_scope(self, value, user):
         from disciplines.models import Discipline
         from governance.access import log_denied
-        from governance.models import Hub, OrganisationalModel
+        from governance.models import Hub, OrganisationalModel, Spoke
 
         reachable = self.scope
         disciplines = list(Discipline.objects.order_by("position", "name"))
         mine = [d for d in disciplines if reachable.is_everything or d.pk in reachable.discipline_ids]
-        hubs = []
+        hubs = {}  # id -> (name, {discipline ids}): the active model's hubs with spokes, in one query
         if reachable.is_everything:
-            hubs = list(
-                Hub.objects.filter(model__status=OrganisationalModel.Status.ACTIVE)
-                .select_related("home_discipline")
-                .prefetch_related("spokes")
-                .order_by("name")
+            spokes = (
+                Spoke.objects.filter(model__status=OrganisationalModel.Status.ACTIVE, hub__isnull=False)
+                .order_by("hub__name", "hub_id")
+                .values_list("hub_id", "hub__name", "hub__home_discipline_id", "discipline_id")
             )
+            for hub_id, name, home_id, discipline_id in spokes:
+                hubs.setdefault(hub_id, (name, {home_id}))[1].add(discipline_id)
         everything = gettext("All disciplines") if reachable.is_everything else gettext("All my disciplines")
         choices = [(ALL, everything)]
-        choices += [(f"hub-{hub.pk}", gettext("%(hub)s with its spokes") % {"hub": hub.name}) for hub in hubs]
+        choices += [
+            (f"hub-{pk}", gettext("%(hub)s with its spokes") % {"hub": name}) for pk, (name, _ids) in hubs.items()
+        ]
         choices += [(f"discipline-{d.slug}", d.label) for d in mine]
         wanted = None
         if value.startswith("hub-") and value[4:].isdigit():
-            hub = next((hub for hub in hubs if hub.pk == int(value[4:])), None)
-            if hub is not None:
-                wanted = {hub.home_discipline_id, *(spoke.discipline_id for spoke in hub.spokes.all())}
-            elif Hub.objects.filter(pk=int(value[4:])).exists():
-                # A hub outside the reader's reach: its spokes are others' disciplines.
-                log_denied(user, "figures", value)
-                raise PermissionDenied
+            pk = int(value[4:])
+            if pk in hubs:
+                wanted = set(hubs[pk][1])
+            else:
+                hub = Hub.objects.filter(pk=pk).values_list("home_discipline_id", "model__status", "name").first()
+                if hub is not None and not reachable.is_everything:
+                    # A hub is beyond a manager's reach: its spokes are others' disciplines.
+                    log_denied(user, "figures", value)
+                    raise PermissionDenied
+                if hub is not None and hub[1] == OrganisationalModel.Status.ACTIVE:
+                    wanted = {hub[0]}  # a hub without spokes: its home discipline
+                    choices.append((value, gettext("%(hub)s with its spokes") % {"hub": hub[2]}))
         elif value.startswith("discipline-"):
             discipline = next((d for d in disciplines if d.slug == value[len("discipline-") :]), None)
             if discipline is not None:

@@ -569,10 +569,18 @@ def hours_by_discipline(period, scope, *, always=(), can_act=()):
     return hours_by_period([period], scope, always=always, can_act=can_act)[0]
 
 
-def hours_by_period(periods, scope, *, always=(), can_act=()):
+@dataclass(frozen=True)
+class _Unnamed:
+    """A discipline by its id alone (rows summed for totals, never shown)."""
+
+    pk: int
+
+
+def hours_by_period(periods, scope, *, always=(), can_act=(), totals_only=False):
     """`hours_by_discipline` for several periods at once (say, a period and the one
     before), [HoursFigures] in their order: still three queries, each aggregate
-    summing every period with its own filter."""
+    summing every period with its own filter. `totals_only`: the rows carry the
+    discipline's id instead of the discipline (one query less), for the totals."""
     first = min(period.first_month for period in periods)
     last = max(period.last_month for period in periods)
     budgets = scope.filter(TimeBudget.objects.filter(month__gte=first, month__lte=last), "discipline_id")
@@ -615,7 +623,10 @@ def hours_by_period(periods, scope, *, always=(), can_act=()):
                 )
     always_ids = {getattr(discipline, "pk", discipline) for discipline in always}
     ids = set().union(*values) | always_ids
-    disciplines = list(Discipline.objects.filter(pk__in=ids).order_by("position", "name")) if ids else []
+    if totals_only:
+        disciplines = [_Unnamed(pk) for pk in sorted(ids)]
+    else:
+        disciplines = list(Discipline.objects.filter(pk__in=ids).order_by("position", "name")) if ids else []
     can_act = set(can_act)
     result = []
     for period, found in zip(periods, values, strict=True):
@@ -1020,9 +1031,9 @@ def trend(period, scope):
     """The twelve months up to the period's last month: hours approved, used and
     overrun (the definitions of `hours_by_discipline`) and requests opened and
     completed (those of `request_flow_figures`), a TrendMonth each, oldest first.
-    Four queries, each summing every month with its own filter."""
+    Three queries, each summing every month with its own filter."""
     months = [Period.month(_shift_month(period.last_month, -back)) for back in range(TREND_MONTHS - 1, -1, -1)]
-    hours = hours_by_period(months, scope)
+    hours = hours_by_period(months, scope, totals_only=True)
     flow = flow_by_period(months, scope, timeline=False)
     return [
         TrendMonth(

@@ -145,3 +145,14 @@ def test_the_dashboard_with_a_range_and_scope_costs_the_same_with_more_data(marc
         ExpertInputRequest.objects.filter(pk=made.pk).update(submitted_at=when, delivered_at=when, completed_at=when)
         Contribution.objects.create(request=made, author=team.expert2, text="More", hours_spent=1)
     assert [count(client, path) for client, path in paths] == before
+
+
+def test_a_hub_without_spokes_is_its_home_discipline(march, client_for, team, make_model):
+    from governance.models import Spoke
+
+    hub = Hub.objects.get()
+    Spoke.objects.filter(hub=hub).update(hub=None)
+    response = client_for(team.executive).get(EXECUTIVE + MARCH_RANGE + f"&scope=hub-{hub.pk}")
+    assert response.status_code == 200
+    assert _figures(response.text)["Opened"][0] == "0"  # the hub's home discipline asked for nothing
+    assert f'<option value="hub-{hub.pk}" selected>' in response.text
