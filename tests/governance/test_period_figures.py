@@ -222,3 +222,16 @@ def test_both_periods_at_once_agree_with_each_alone(march, team, django_assert_n
     assert reports[1].figures["lead_time_median"].value == 4 * DAY
     assert reports[0].figures["hours_approved"].value == D(30) and reports[1].figures["hours_approved"].value == 0
     assert [row.discipline for row in reports[0].hours.rows] == [team.product] and reports[1].hours.rows == []
+
+
+def test_the_periods_days_are_the_sites_local_days(march, team):
+    """31 March 23:30 in Berlin is 1 April in Auckland and 31 March in New York, where 1
+    April 00:10 in Berlin is still 31 March; 1 March 00:30 in Berlin is February there."""
+    with timezone.override("Pacific/Auckland"):
+        assert reporting.request_flow_figures(MARCH, Scope.everything()).opened.value == 3
+    with timezone.override("America/New_York"):
+        flow = reporting.request_flow_figures(MARCH, Scope.everything())
+        assert flow.opened.value == 5  # 2, 3, 10 March, and 31 March at 17:30 and 18:10 there
+        delivery = reporting.delivery_figures(MARCH, Scope.everything())
+        # The delivery at 00:30 on 1 March is 28 February there: eva and erik remain, two people, withheld.
+        assert delivery.suppressed and delivery.people == 2
