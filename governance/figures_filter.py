@@ -67,6 +67,8 @@ class FiguresFilter:
     errors: list = field(default_factory=list)
     start: str = ""
     end: str = ""
+    # Every discipline in page order (read for the scope menu; the figures reuse them).
+    disciplines: list = field(default_factory=list)
 
     @property
     def is_custom(self):
@@ -97,7 +99,7 @@ class FiguresFilter:
         from governance.models import Hub, OrganisationalModel, Spoke
 
         reachable = self.scope
-        disciplines = list(Discipline.objects.order_by("position", "name"))
+        disciplines = self.disciplines = list(Discipline.objects.order_by("position", "name"))
         mine = [d for d in disciplines if reachable.is_everything or d.pk in reachable.discipline_ids]
         hubs = {}  # id -> (name, {discipline ids}): the active model's hubs with spokes, in one query
         if reachable.is_everything:

@@ -595,11 +595,22 @@ class _Unnamed:
     pk: int
 
 
-def hours_by_period(periods, scope, *, always=(), can_act=(), totals_only=False):
+def _disciplines(ids, known=None):
+    """The disciplines of `ids` in page order: from `known` (every discipline, in page
+    order, as a page may already hold them) or one query."""
+    if not ids:
+        return []
+    if known is not None:
+        return [discipline for discipline in known if discipline.pk in ids]
+    return list(Discipline.objects.filter(pk__in=ids).order_by("position", "name"))
+
+
+def hours_by_period(periods, scope, *, always=(), can_act=(), totals_only=False, disciplines=None):
     """`hours_by_discipline` for several periods at once (say, a period and the one
     before), [HoursFigures] in their order: still three queries, each aggregate
     summing every period with its own filter. `totals_only`: the rows carry the
-    discipline's id instead of the discipline (one query less), for the totals."""
+    discipline's id instead of the discipline (one query less), for the totals;
+    `disciplines`: every discipline in page order, if the caller has them (one less too)."""
     first = min(period.first_month for period in periods)
     last = max(period.last_month for period in periods)
     budgets = scope.filter(TimeBudget.objects.filter(month__gte=first, month__lte=last), "discipline_id")
@@ -642,10 +653,7 @@ def hours_by_period(periods, scope, *, always=(), can_act=(), totals_only=False)
                 )
     always_ids = {getattr(discipline, "pk", discipline) for discipline in always}
     ids = set().union(*values) | always_ids
-    if totals_only:
-        disciplines = [_Unnamed(pk) for pk in sorted(ids)]
-    else:
-        disciplines = list(Discipline.objects.filter(pk__in=ids).order_by("position", "name")) if ids else []
+    disciplines = [_Unnamed(pk) for pk in sorted(ids)] if totals_only else _disciplines(ids, disciplines)
     can_act = set(can_act)
     result = []
     for period, found in zip(periods, values, strict=True):
@@ -828,12 +836,13 @@ class DisciplineDelivery:
         ]
 
 
-def delivery_by_discipline(period, scope):
+def delivery_by_discipline(period, scope, *, disciplines=None):
     """Per discipline: contributions, hours delivered, lead time and rating of the input
     delivered in the period, a row per discipline that delivered any, with the lead
     time's median and 90th percentile. A discipline with fewer than MIN_PEOPLE
     contributing experts shows no numbers (`suppressed`). Two queries (the aggregate
-    grouped by discipline, and the disciplines), three where percentiles are not SQL."""
+    grouped by discipline, and the disciplines unless given as `disciplines`, every
+    discipline in page order), one more where percentiles are not SQL."""
     requests = scope.filter(ExpertInputRequest.objects.filter(_delivered_in(period)), "target_discipline_id")
     rows = (
         requests.order_by()
@@ -853,7 +862,7 @@ def delivery_by_discipline(period, scope):
         for pk, (median, p90) in _percentiles_from_values(requests, _lead(), "target_discipline_id").items():
             if pk in values:
                 values[pk].update(lead_median=median, lead_p90=p90)
-    disciplines = Discipline.objects.filter(pk__in=values).order_by("position", "name") if values else []
+    disciplines = _disciplines(set(values), disciplines)
     result = []
     for discipline in disciplines:
         row = values[discipline.pk]
@@ -1165,11 +1174,11 @@ class PeriodReport:
     figures: dict
 
 
-def reports_by_period(periods, scope, *, always=(), can_act=()):
+def reports_by_period(periods, scope, *, always=(), can_act=(), disciplines=None):
     """[PeriodReport] for several periods (a period and the one before, for the
     change): the queries of one period, each summing every period with its own filter
     (eight on PostgreSQL, ten elsewhere), not one set per period."""
-    hours = hours_by_period(periods, scope, always=always, can_act=can_act)
+    hours = hours_by_period(periods, scope, always=always, can_act=can_act, disciplines=disciplines)
     delivery = delivery_by_period(periods, scope, hours)
     flow = flow_by_period(periods, scope, suppressed=[found.suppressed for found in delivery])
     allocations = allocations_by_period(periods, scope)

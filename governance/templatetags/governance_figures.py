@@ -120,7 +120,19 @@ def _reports(context):
     """The period's figures and the previous period's (for the change), computed together
     once per page: the queries of one period (reporting.reports_by_period)."""
     period, scope = _period(context), _scope(context)
-    return _cached(context, "reports", lambda request: reporting.reports_by_period([period, period.previous()], scope))
+    return _cached(
+        context,
+        "reports",
+        lambda request: reporting.reports_by_period(
+            [period, period.previous()], scope, disciplines=_known_disciplines(context)
+        ),
+    )
+
+
+def _known_disciplines(context):
+    """Every discipline, if the page's filter read them already (else None: a query)."""
+    chosen = context.get("figures_filter")
+    return chosen.disciplines if chosen is not None else None
 
 
 def _hours(context):
@@ -280,7 +292,11 @@ COMPLETED = "#15803d"
 
 def _discipline_rows(context):
     period, scope = _period(context), _scope(context)
-    return _cached(context, "discipline_rows", lambda request: reporting.delivery_by_discipline(period, scope))
+    return _cached(
+        context,
+        "discipline_rows",
+        lambda request: reporting.delivery_by_discipline(period, scope, disciplines=_known_disciplines(context)),
+    )
 
 
 def lead_time_bars(rows):
