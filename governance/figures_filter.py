@@ -117,7 +117,8 @@ class FiguresFilter:
         ]
         choices += [(f"discipline-{d.slug}", d.label) for d in mine]
         wanted = None
-        if value.startswith("hub-") and value[4:].isdigit():
+        # Ids beyond a 32-bit integer name nothing (and would overflow the database's type).
+        if value.startswith("hub-") and value[4:].isdigit() and len(value) <= 4 + 9:
             pk = int(value[4:])
             if pk in hubs:
                 wanted = set(hubs[pk][1])
