@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("content_workflow", "0008_submission_tokens_and_rating_events"),
+        ("content_workflow", "0009_team_figures_index"),
         ("disciplines", "0005_expertise_recognition_opt_in"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
