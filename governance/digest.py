@@ -4,9 +4,10 @@ figures for what they oversee, in their language (issue 8).
 - Who: executives (all disciplines) and discipline managers (their disciplines), active,
   with an e-mail address, who have not switched it off on their profile.
 - What: the figures of `reporting.summary` for the week Monday to Sunday, each with the
-  change against the week before; requests past their due date now; the decisions
-  waiting for them (allocation requests to decide, disciplines without an approved
-  budget for next month); links to the pages behind each.
+  change against the week before as the dashboard words it (`reporting.changes`);
+  requests past their due date now; the decisions waiting for them (allocation
+  requests to decide, disciplines without an approved budget for next month); links to
+  the pages behind each.
 - When: `weekly_digests_send` runs hourly (Celery beat); from DIGEST_HOUR on Monday it
   sends what is due. Idempotent per person and week: the profile row is locked and
   records the week sent (`UserProfile.weekly_digest_week`), in the transaction that
@@ -20,7 +21,6 @@ count of allocations), whatever the data size; the summaries use reporting's ind
 import datetime
 import logging
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,7 +30,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from content_workflow.models import TimeAllocationRequest
@@ -106,19 +106,14 @@ def _send_one(user_id, monday, week):
 
 
 @dataclass
-class Line:
-    figure: reporting.Figure
-    previous: reporting.Figure | None = None  # None: a snapshot of now, no comparison
-
-
-@dataclass
 class Digest:
     user: object
     week: reporting.Period
     scope: reporting.Scope
     disciplines: list  # names, when the scope is not everything
-    week_lines: list
-    now_lines: list
+    week_figures: list  # reporting.Figure of the week
+    changes: dict  # {key: reporting.Change} against the week before
+    now_figures: list  # snapshots of now
     overdue: int
     allocations: int  # allocation requests waiting for the user's decision
     budgets_missing: int  # disciplines without an approved budget for next month
@@ -139,7 +134,7 @@ def build(user, week, *, today=None):
     if not scope.is_everything and not scope.discipline_ids:
         return None
     current = reporting.summary(week, scope, today=today)
-    before = reporting.summary(week.previous(), scope, today=today)
+    changes = reporting.changes(week, scope, current)
     health = reporting.model_health(scope, today=today).values()
     acting = managed_discipline_ids(user)  # an executive who manages nothing decides no allocations
     allocations = 0
@@ -155,8 +150,9 @@ def build(user, week, *, today=None):
         week=week,
         scope=scope,
         disciplines=names,
-        week_lines=[Line(figure, before.get(key)) for key, figure in current.items() if key not in NOW_KEYS],
-        now_lines=[Line(current[key]) for key in NOW_KEYS if key in current and key != "requests_overdue"],
+        week_figures=[figure for key, figure in current.items() if key not in NOW_KEYS],
+        changes=changes,
+        now_figures=[current[key] for key in NOW_KEYS if key in current and key != "requests_overdue"],
         overdue=health.get("requests_overdue", 0),
         allocations=allocations,
         budgets_missing=health.get("health_budgets_missing", 0),
@@ -185,44 +181,15 @@ def _links(scope):
 # --- Writing it ------------------------------------------------------------------------------
 
 
-def change(line):
-    """The change of a figure against the week before, as text ("+3", "−2 h", "+5 points"),
-    "" when there is nothing to compare (no data, or withheld)."""
-    from content_workflow.templatetags.workflow_manage import hours
-
-    current, previous = line.figure, line.previous
-    if previous is None or current.suppressed or previous.suppressed:
-        return ""
-    a, b = current.value, previous.value
-    if a is None or b is None:
-        return ""
-    unit = current.unit
-    if unit == "duration":
-        delta = round((a - b).total_seconds() / 86400, 1)
-        text = _("%(days)s days") % {"days": number_format(abs(delta), 1)}
-    elif unit == "share":
-        delta = round((a - b) * 100)
-        text = _("%(points)s points") % {"points": abs(delta)}
-    elif unit == "hours":
-        delta = Decimal(a) - Decimal(b)
-        text = _("%(hours)s h") % {"hours": hours(abs(delta))}
-    elif unit == "rating":
-        delta = round(a - b, 1)
-        text = number_format(abs(delta), 1)
-    else:
-        delta = a - b
-        text = str(abs(delta))
-    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
-    return sign + text
-
-
 def render(digest):
     """(subject, body) in the active language."""
-    from governance.templatetags.governance_figures import figure_value
+    from governance.templatetags.governance_figures import change_text, figure_value
 
     subject = _("[Social media governance] Your week: %(week)s") % {"week": week_label(digest.week)}
-    lines = [(line.figure.label, figure_value(line.figure), change(line)) for line in digest.week_lines]
-    now = [(line.figure.label, figure_value(line.figure)) for line in digest.now_lines]
+    lines = [
+        (figure.label, figure_value(figure), change_text(digest.changes, figure)) for figure in digest.week_figures
+    ]
+    now = [(figure.label, figure_value(figure)) for figure in digest.now_figures]
     body = render_to_string(
         "governance/email/weekly_digest.txt",
         {"digest": digest, "week": week_label(digest.week), "lines": lines, "now": now},
