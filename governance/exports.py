@@ -115,7 +115,7 @@ def delivery_table(period, scope, **_context):
 def discipline_delivery_table(period, scope, **_context):
     """Delivery by discipline; a discipline with too few people shows the text, not numbers."""
     rows = reporting.delivery_by_discipline(period, scope)
-    keys = ("contributions", "hours_delivered", "lead_time", "rating")
+    keys = ("contributions", "hours_delivered", "lead_time_median", "lead_time_p90", "lead_time", "rating")
     units = {"hours": " (h)", "duration": f" ({_('days')})", "rating": " (1-5)", "count": ""}
     header = [_("Discipline")]
     for key in keys:
@@ -124,9 +124,9 @@ def discipline_delivery_table(period, scope, **_context):
     result = []
     for row in rows:
         if row.suppressed:
-            result.append([row.discipline.label, *([_withheld()] * len(row.figures))])
+            result.append([row.discipline.label, *([_withheld()] * len(keys))])
         else:
-            result.append([row.discipline.label, *(figure_number(figure) for figure in row.figures)])
+            result.append([row.discipline.label, *(figure_number(getattr(row, key)) for key in keys)])
     return header, result
 
 

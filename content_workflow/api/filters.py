@@ -6,7 +6,7 @@ names the parameter.
 """
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,7 @@ from content_workflow.models import (
     ExpertInputRequest,
     Notification,
     Priority,
+    RequestEvent,
     Status,
     TimeAllocationRequest,
     TimeBudget,
@@ -72,6 +73,22 @@ class ExpertRequestFilter(django_filters.FilterSet):
     submitted = django_filters.DateFromToRangeFilter(
         field_name="submitted_at", label=_("Submitted from / to (YYYY-MM-DD, both days included)")
     )
+    completed = django_filters.DateFromToRangeFilter(
+        field_name="completed_at", label=_("Completed from / to (YYYY-MM-DD, both days included)")
+    )
+    cancelled = django_filters.DateFromToRangeFilter(
+        field_name="cancelled_at", label=_("Cancelled from / to (YYYY-MM-DD, both days included)")
+    )
+    # What the timeline says happened in those days (each request once).
+    declined = django_filters.DateFromToRangeFilter(
+        method="filter_declined", label=_("Declined by an expert from / to (YYYY-MM-DD, both days included)")
+    )
+    unroutable = django_filters.DateFromToRangeFilter(
+        method="filter_unroutable", label=_("Nobody suitable found from / to (YYYY-MM-DD, both days included)")
+    )
+    escalated = django_filters.DateFromToRangeFilter(
+        method="filter_escalated", label=_("Response target missed from / to (YYYY-MM-DD, both days included)")
+    )
     search = django_filters.CharFilter(
         method="filter_search",
         max_length=200,
@@ -93,6 +110,11 @@ class ExpertRequestFilter(django_filters.FilterSet):
             "due_date",
             "delivered",
             "submitted",
+            "completed",
+            "cancelled",
+            "declined",
+            "unroutable",
+            "escalated",
             "search",
         ]
 
@@ -113,6 +135,24 @@ class ExpertRequestFilter(django_filters.FilterSet):
         past_due = past_due_requests_q(timezone.localdate())
         return queryset.filter(past_due if value else ~past_due)
 
+    # The dashboards' flow figures count with the same events (governance.reporting.flow_by_period).
+    def _with_event(self, queryset, value, condition):
+        events = RequestEvent.objects.filter(condition, request=OuterRef("pk"))
+        if value.start is not None:
+            events = events.filter(created_at__gte=value.start)
+        if value.stop is not None:
+            events = events.filter(created_at__lte=value.stop)
+        return queryset.filter(Exists(events)) if value.start or value.stop else queryset
+
+    def filter_declined(self, queryset, name, value):
+        return self._with_event(queryset, value, Q(to_status=Status.DECLINED))
+
+    def filter_unroutable(self, queryset, name, value):
+        return self._with_event(queryset, value, Q(to_status=Status.UNROUTABLE))
+
+    def filter_escalated(self, queryset, name, value):
+        return self._with_event(queryset, value, Q(kind=RequestEvent.Kind.ESCALATION))
+
 
 # The request list page applies these of the API's filters (the drill-down from the figures).
 PAGE_FILTERS = (
@@ -123,6 +163,11 @@ PAGE_FILTERS = (
     "delivered_before",
     "submitted_after",
     "submitted_before",
+    *(
+        f"{name}_{end}"
+        for name in ("completed", "cancelled", "declined", "unroutable", "escalated")
+        for end in ("after", "before")
+    ),
 )
 
 

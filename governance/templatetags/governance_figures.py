@@ -52,6 +52,57 @@ def _signed(number, decimals=0):
     return sign + number_format(abs(number), decimal_pos=decimals)
 
 
+# Period figures -> the request list's date filter that lists exactly the requests they
+# count (content_workflow.api.filters, the same rules as governance.reporting).
+DRILL_DOWN = {
+    **dict.fromkeys(
+        (
+            "contributions",
+            "hours_used",
+            "hours_overrun",
+            "hours_delivered",
+            "lead_time",
+            "lead_time_median",
+            "lead_time_p90",
+            "on_time",
+            "rating",
+        ),
+        "delivered",
+    ),
+    "requests_opened": "submitted",
+    "requests_completed": "completed",
+    "requests_cancelled": "cancelled",
+    "requests_declined": "declined",
+    "requests_unroutable": "unroutable",
+    "response_breaches": "escalated",
+}
+
+
+def figure_url(key, period, scope):
+    """The request list of exactly the requests a period figure counts ("" for others)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    name = DRILL_DOWN.get(key)
+    if name is None:
+        return ""
+    query = {"show": "all", f"{name}_after": period.start.isoformat(), f"{name}_before": period.end.isoformat()}
+    if not scope.is_everything:
+        query["disciplines"] = ",".join(str(pk) for pk in sorted(scope.discipline_ids)) or "0"
+    return reverse("content_workflow:request_list") + "?" + urlencode(query)
+
+
+@register.simple_tag(takes_context=True)
+def figure_link(context, figure):
+    """Where a figure drills down to; none for a withheld figure (the list would count
+    what the figure hides)."""
+    scope = context.get("figures_scope")  # the cards pass the page's scope down
+    if figure.suppressed or scope is None:
+        return ""
+    return figure_url(figure.key, _period(context), scope)
+
+
 @register.simple_tag(takes_context=True)
 def figure_change(context, figure):
     """The figure against the previous period of the same length ("+12 % vs previous
@@ -174,6 +225,7 @@ def period_menu(context):
 def hours_card(context):
     figures = _hours(context)
     return {
+        "figures_scope": _scope(context),
         "hours": figures,
         "rows": figures.rows,
         "scale": figures.scale,
@@ -186,6 +238,7 @@ def hours_card(context):
 @register.inclusion_tag("governance/_figures_delivery.html", takes_context=True)
 def delivery_card(context):
     return {
+        "figures_scope": _scope(context),
         "delivery": _delivery(context),
         "period": _period(context),
         "min_people": reporting.MIN_PEOPLE,
@@ -198,6 +251,7 @@ def flow_card(context):
     """Requests through the period and extra time asked for, with their change."""
     figures = _figures(context)
     return {
+        "figures_scope": _scope(context),
         "flow": [figures[key] for key in reporting.FLOW_KEYS],
         "allocations": [figures[key] for key in reporting.ALLOCATION_KEYS],
         "period": _period(context),

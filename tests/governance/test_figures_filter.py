@@ -30,7 +30,8 @@ def _one_person_is_enough(monkeypatch):
 def _figures(html):
     """{label: (value, change)} of the page's figures."""
     found = re.findall(
-        r"<div><dt>(.*?)</dt><dd>(.*?)</dd>(?:<dd class=\"cw-figure-change\">(.*?)</dd>)?<dd class=\"cw-figure-expl",
+        r"<div><dt>(.*?)</dt><dd>(?:<a href=\"[^\"]*\">)?(.*?)(?:</a>)?</dd>"
+        r"(?:<dd class=\"cw-figure-change\">(.*?)</dd>)?<dd class=\"cw-figure-expl",
         html,
     )
     return {label: (value, change) for label, value, change in found}

@@ -207,7 +207,7 @@ def _english(text):
 def _figures(html):
     """{label: value} of every <dl> figure on the page."""
     pairs = re.findall(
-        r"<div><dt>(.*?)</dt><dd>(.*?)</dd>"
+        r"<div><dt>(.*?)</dt><dd>(?:<a href=\"[^\"]*\">)?(.*?)(?:</a>)?</dd>"
         r"(?:<dd class=\"cw-figure-change\">.*?</dd>)?<dd class=\"cw-figure-explanation\">",
         html,
     )
