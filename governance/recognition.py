@@ -50,13 +50,18 @@ class Thanks:
 def most_thanked(period, scope, *, limit=THANKS_SHOWN):
     """The contributions delivered in the period that their requesters thanked, most
     useful first (then newest). One query."""
-    rows = (
-        _delivered(period, scope)
-        .exclude(thanks="")
-        .select_related("author", "author__expertise", "request__target_discipline")
-        .order_by(F("usefulness").desc(nulls_last=True), "-request__delivered_at", "-pk")[:limit]
-    )
-    return [Thanks(row, _name_if_opted_in(row.author)) for row in rows]
+    from governance.figures_cache import remembered
+
+    def ranking():
+        # Which contributions, kept for a few minutes like the figures; who they are and
+        # whether they may be named is read fresh, so a withdrawn consent counts at once.
+        thanked = _delivered(period, scope).exclude(thanks="")
+        order = (F("usefulness").desc(nulls_last=True), "-request__delivered_at", "-pk")
+        return list(thanked.order_by(*order).values_list("pk", flat=True)[:limit])
+
+    ids = remembered("most_thanked", [period], scope, ranking, extra=(limit,))
+    rows = Contribution.objects.select_related("author", "author__expertise", "request__target_discipline").in_bulk(ids)
+    return [Thanks(rows[pk], _name_if_opted_in(rows[pk].author)) for pk in ids if pk in rows]
 
 
 def _name_if_opted_in(user):

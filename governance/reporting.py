@@ -842,7 +842,16 @@ def delivery_by_discipline(period, scope, *, disciplines=None):
     time's median and 90th percentile. A discipline with fewer than MIN_PEOPLE
     contributing experts shows no numbers (`suppressed`). Two queries (the aggregate
     grouped by discipline, and the disciplines unless given as `disciplines`, every
-    discipline in page order), one more where percentiles are not SQL."""
+    discipline in page order), one more where percentiles are not SQL. Kept for a few
+    minutes (governance/figures_cache.py)."""
+    from governance.figures_cache import remembered
+
+    return remembered(
+        "by_discipline", [period], scope, lambda: _delivery_by_discipline(period, scope, disciplines=disciplines)
+    )
+
+
+def _delivery_by_discipline(period, scope, *, disciplines=None):
     requests = scope.filter(ExpertInputRequest.objects.filter(_delivered_in(period)), "target_discipline_id")
     rows = (
         requests.order_by()
@@ -1059,8 +1068,15 @@ def trend(period, scope):
     """The twelve months up to the period's last month: hours approved, used and
     overrun (the definitions of `hours_by_discipline`) and requests opened and
     completed (those of `request_flow_figures`), a TrendMonth each, oldest first.
-    Three queries, each summing every month with its own filter."""
+    Three queries, each summing every month with its own filter; kept for a few minutes
+    (governance/figures_cache.py)."""
+    from governance.figures_cache import remembered
+
     months = [Period.month(_shift_month(period.last_month, -back)) for back in range(TREND_MONTHS - 1, -1, -1)]
+    return remembered("trend", months, scope, lambda: _trend(months, scope))
+
+
+def _trend(months, scope):
     hours = hours_by_period(months, scope, totals_only=True)
     flow = flow_by_period(months, scope, timeline=False)
     return [
@@ -1112,7 +1128,14 @@ def request_status_figures(scope, *, today=None):
     """The requests under way now, by status: open (submitted, not yet delivered or
     cancelled) and delivered (waiting to be completed), and the open ones past their due
     date. One query, on the status index: finished requests (completed, cancelled, the
-    bulk of the table) are not read; period figures count those."""
+    bulk of the table) are not read; period figures count those. Kept for a few minutes
+    (governance/figures_cache.py)."""
+    from governance.figures_cache import remembered
+
+    return remembered("status", [], scope, lambda: _request_status_figures(scope, today=today), extra=(today,))
+
+
+def _request_status_figures(scope, *, today=None):
     today = today or timezone.localdate()
     under_way = [*OPEN_ORDER, Status.DELIVERED]
     requests = scope.filter(ExpertInputRequest.objects.filter(status__in=under_way), "target_discipline_id")
@@ -1177,7 +1200,21 @@ class PeriodReport:
 def reports_by_period(periods, scope, *, always=(), can_act=(), disciplines=None):
     """[PeriodReport] for several periods (a period and the one before, for the
     change): the queries of one period, each summing every period with its own filter
-    (eight on PostgreSQL, ten elsewhere), not one set per period."""
+    (eight on PostgreSQL, ten elsewhere), not one set per period. Kept for a few
+    minutes (governance/figures_cache.py)."""
+    from governance.figures_cache import remembered
+
+    extra = (tuple(sorted(always)), tuple(sorted(can_act)))
+    return remembered(
+        "reports",
+        periods,
+        scope,
+        lambda: _reports_by_period(periods, scope, always=always, can_act=can_act, disciplines=disciplines),
+        extra=extra,
+    )
+
+
+def _reports_by_period(periods, scope, *, always=(), can_act=(), disciplines=None):
     hours = hours_by_period(periods, scope, always=always, can_act=can_act, disciplines=disciplines)
     delivery = delivery_by_period(periods, scope, hours)
     flow = flow_by_period(periods, scope, suppressed=[found.suppressed for found in delivery])

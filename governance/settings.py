@@ -317,6 +317,9 @@ RATING_EDIT_DAYS = env_int("RATING_EDIT_DAYS", 7, minimum=0)
 # Off by default: in Germany a works council must agree to per-person performance figures;
 # turn it on only where that agreement exists (governance/recognition.py).
 PERSON_FIGURES = env_bool("PERSON_FIGURES", False)
+# The dashboards' period figures and trend are kept this long (governance/figures_cache.py);
+# periods that are over, for a day. 0: computed on every view.
+FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 300, minimum=0)
 # Time-based work lives here and reads the database; no task is scheduled with an ETA.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "governance.tasks.clear_expired_sessions", "schedule": 6 * 3600},

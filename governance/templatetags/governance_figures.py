@@ -15,6 +15,7 @@ costs a fixed number of queries.
 """
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -218,6 +219,7 @@ def period_menu(context):
         # The links keep a scope that was chosen (and drop one that named nothing).
         "scope_param": chosen.scope_key if chosen and chosen.scope_key != "all" else None,
         "request": context["request"],
+        "cache_minutes": settings.FIGURES_CACHE_SECONDS // 60,
     }
 
 

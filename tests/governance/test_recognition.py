@@ -256,3 +256,15 @@ def test_the_api_sets_only_ones_own_consent(known, team, api_for):
     assert Expertise.objects.get(user=team.mark).recognition_opt_in is True
     assert api.put("/api/v1/expertise/me/recognition/", {"opt_in": "maybe"}, format="json").status_code == 400
     assert api_for(None).get("/api/v1/expertise/me/recognition/").status_code in (401, 403)
+
+
+def test_a_withdrawn_consent_counts_at_once_while_figures_are_kept(known, team, settings):
+    from django.core.cache import cache
+
+    settings.FIGURES_CACHE_SECONDS = 300
+    cache.clear()
+    catalogue.recognition_opt_in_set(actor=team.mark, user=team.mark, opt_in=True)
+    names = lambda: [item.name for item in recognition.most_thanked(Period.month(known), Scope.everything())]  # noqa: E731
+    assert "Mark Weber" in names()
+    catalogue.recognition_opt_in_set(actor=team.mark, user=team.mark, opt_in=False)
+    assert "Mark Weber" not in names()
