@@ -56,6 +56,11 @@ def parse():
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--db-prefix", default=os.environ.get("BENCH_DB_PREFIX", "bench"))
     parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/3"))
+    parser.add_argument(
+        "--cache",
+        default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/4"),
+        help="CACHE_URL of the served app, as in production (emptied before each set)",
+    )
     parser.add_argument("--queue", default="bench")
     parser.add_argument("--out", help="also write the report to this file")
     args = parser.parse_args()
@@ -81,6 +86,7 @@ def app_env(args, database, **extra):
         BENCH="1",
         SECRET_KEY=args.secret,
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        CACHE_URL=args.cache,
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)
@@ -217,7 +223,16 @@ def bare(args, port):
     return {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95), "samples": len(times)}
 
 
+def empty_cache(args):
+    """The sets share the cache's keys (figures are kept by period and scope, not by
+    database): start each set with none."""
+    import redis
+
+    redis.Redis.from_url(args.cache).flushdb()
+
+
 def measure_pages(args, name, database):
+    empty_cache(args)
     targets = prepare(args, database)
     server = Server(args, database, args.workers)
     try:
