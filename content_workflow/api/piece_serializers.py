@@ -25,9 +25,17 @@ def format_field(**kwargs):
     return NamedChoiceField(Format.choices, enum_name="RequestFormatEnum", **kwargs)
 
 
+class OptionalURLField(serializers.URLField):
+    """A URL, or null while there is none (stored as "")."""
+
+    def to_representation(self, value):
+        return value or None
+
+
 class ContentPieceSerializer(serializers.ModelSerializer):
     """A piece as lists show it (no text, no history)."""
 
+    published_url = OptionalURLField(read_only=True, allow_null=True, help_text=_("Set once the piece is published."))
     status = piece_status_field(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     channel = channel_field(read_only=True)

@@ -257,3 +257,22 @@ def test_a_request_feeds_a_piece_only_for_its_editors(make_piece, make_request, 
     with pytest.raises(ValidationError) as error:
         make_request(piece=outsider_piece)
     assert "piece" in error.value.message_dict
+
+
+def test_the_demo_has_a_piece_in_every_state_fed_by_its_requests(db, disciplines):
+    from django.contrib.auth import get_user_model
+
+    from content_workflow import demo
+    from governance.demo import seed_accounts, seed_memberships, seed_model
+
+    seed_accounts(password="demo")
+    admin = get_user_model().objects.get(username="admin")
+    seed_memberships(actor=admin)
+    seed_model(actor=admin)
+    demo.seed(actor=admin)
+    assert set(ContentPiece.objects.values_list("status", flat=True)) == set(P.values)
+    fed = ContentPiece.objects.get(title="How we protect customer data")
+    assert fed.status == P.IN_FINAL_CHECK and fed.version == 2
+    assert fed.requests.get().assignee.username == "expert2"
+    assert demo.seed(actor=admin) == []  # idempotent
+    assert ContentPiece.objects.count() == len(demo.DEMO_PIECES)
