@@ -101,8 +101,8 @@ DEMO_REQUESTS = [
 # piece ends up: title, channel, format, days until planned (or since published), state.
 DEMO_PIECES = [
     ("Integration partner story", "Partner story: CRM in two days", "blog", "blog_post", -3, "published"),
-    ("Roadmap interview for the blog", "Roadmap Q&A", "blog", "interview", 6, "in_production"),
-    ("Security white paper: quotes", "How we protect customer data", "linkedin", "whitepaper", 4, "in_final_check"),
+    ("Roadmap interview for the blog", "Roadmap Q&A", "blog", "interview", 16, "in_production"),
+    ("Security white paper: quotes", "How we protect customer data", "linkedin", "whitepaper", 20, "in_final_check"),
     ("Pricing FAQ for service replies", "Pricing FAQ for service replies", "website", "faq", 14, "idea"),
     ("Release notes for the spring launch", "Spring launch announcement", "linkedin", "post", 75, "idea"),
     (None, "Customer event recap", "instagram", "post", 2, "approved"),

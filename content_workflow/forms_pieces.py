@@ -97,7 +97,7 @@ def version_numbers(piece, data):
     latest = piece.version
     try:
         new = int(data.get("to") or latest)
-        old = int(data.get("from") or new - 1)
+        old = int(data.get("from") or max(new - 1, 1))
     except (TypeError, ValueError):
         return None, None, _("Choose two version numbers to compare.")
     if not (1 <= old <= latest and 1 <= new <= latest):

@@ -166,8 +166,12 @@ class NotificationFilter(django_filters.FilterSet):
 class ContentPieceFilter(django_filters.FilterSet):
     """The content piece list's filters, shared by the page (/pieces/) and the API."""
 
-    status = django_filters.ChoiceFilter(choices=PieceStatus.choices, distinct=False, label=_("Status"))
-    channel = django_filters.ChoiceFilter(choices=Channel.choices, distinct=False, label=_("Channel"))
+    status = django_filters.ChoiceFilter(
+        choices=PieceStatus.choices, distinct=False, label=_("Status"), empty_label=_("Any status")
+    )
+    channel = django_filters.ChoiceFilter(
+        choices=Channel.choices, distinct=False, label=_("Channel"), empty_label=_("Any channel")
+    )
     owner = django_filters.ChoiceFilter(
         choices=[("me", _("Me"))], method="filter_owner", distinct=False, label=_("Owner"), empty_label=_("Anyone")
     )
