@@ -126,7 +126,9 @@ class ContentVersion(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
-        ordering = ["piece", "-number"]
+        # By the column, not the relation: ordering by `piece` would join the piece table
+        # for its own ordering.
+        ordering = ["piece_id", "-number"]
         verbose_name = _("content version")
         verbose_name_plural = _("content versions")
         constraints = [models.UniqueConstraint(fields=["piece", "number"], name="cw_version_number_unique")]
@@ -155,7 +157,8 @@ class PieceEvent(models.Model):
         RESCHEDULED = "rescheduled", _("Date changed")
         REQUEST = "request", _("Expert input requested")
 
-    piece = models.ForeignKey(ContentPiece, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: cw_piece_event_piece (piece, created_at) serves the lookups.
+    piece = models.ForeignKey(ContentPiece, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

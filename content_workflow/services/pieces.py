@@ -144,6 +144,7 @@ def piece_update(*, piece, actor, text=None, version_note="", planned_publish_da
     before = locked.planned_publish_date
     date_changed = planned_publish_date is not ... and planned_publish_date != before
     if date_changed:
+        _check_date_movable(locked)
         locked.planned_publish_date = planned_publish_date
     _validate(locked)
     if changed:
@@ -170,17 +171,21 @@ def _rescheduled(piece, *, actor, before):
     )
 
 
+def _check_date_movable(piece):
+    if piece.status in (PieceStatus.PUBLISHED, PieceStatus.ARCHIVED):
+        raise DomainError(
+            _("A piece that is “%(status)s” keeps its date.") % {"status": PieceStatus(piece.status).label},
+            code="not_editable",
+        )
+
+
 @transaction.atomic
 def piece_reschedule(*, piece, actor, planned_publish_date):
     """Move the planned publish date (the calendar's date field). Not for a piece that
     is published or archived: its date is history."""
     locked = locked_piece(piece)
     _require_editor(actor, locked, "reschedule")
-    if locked.status in (PieceStatus.PUBLISHED, PieceStatus.ARCHIVED):
-        raise DomainError(
-            _("A piece that is “%(status)s” keeps its date.") % {"status": PieceStatus(locked.status).label},
-            code="not_editable",
-        )
+    _check_date_movable(locked)
     before = locked.planned_publish_date
     if before == planned_publish_date:
         return locked

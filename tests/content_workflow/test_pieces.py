@@ -233,6 +233,8 @@ def test_a_published_piece_keeps_its_date(piece_in, team):
     piece = piece_in(P.PUBLISHED)
     with pytest.raises(services.pieces.DomainError):
         services.piece_reschedule(piece=piece, actor=team.requester, planned_publish_date=TODAY())
+    with pytest.raises(services.pieces.DomainError):
+        services.piece_update(piece=piece, actor=team.requester, planned_publish_date=TODAY())
 
 
 def test_the_diff_shows_changed_lines_with_context():
