@@ -54,12 +54,18 @@ class ContentPiece(models.Model):
     title = models.CharField(_("working title"), max_length=200)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.BLOG)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.BLOG_POST)
+    # No foreign-key indexes of their own: cw_piece_owner and cw_piece_team lead with them.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="content_pieces", verbose_name=_("owner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="content_pieces",
+        verbose_name=_("owner"),
+        db_index=False,
     )
     team = models.ForeignKey(
         "disciplines.Discipline",
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="content_pieces",
         verbose_name=_("team"),
         help_text=_("The discipline whose communicators plan and write the piece; they may all edit it."),
