@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -18,6 +18,7 @@ from content_workflow import services
 from content_workflow.content_calendar import BadPeriod, feed_calendar, grid, month_period, period_from
 from content_workflow.models import CalendarFeed
 from content_workflow.services.pieces import feed_token_hash
+from governance.accounts import preferred_language
 
 SHOW_ONCE = "calendar_feed_url"
 
@@ -72,11 +73,13 @@ def calendar_feed(request, token):
     """The feed itself (no session: calendar apps fetch it by the secret URL)."""
     if len(token) > 100:
         raise Http404
-    feed = CalendarFeed.objects.select_related("user").filter(token_hash=feed_token_hash(token)).first()
+    feed = CalendarFeed.objects.select_related("user__profile").filter(token_hash=feed_token_hash(token)).first()
     if feed is None or not feed.user.is_active:
         raise Http404
     CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
-    body = feed_calendar(feed.user, today=timezone.localdate(), site=request.get_host())
+    # Written in the user's language, like their e-mails (a calendar app sends no session).
+    with translation.override(preferred_language(feed.user)):
+        body = feed_calendar(feed.user, today=timezone.localdate(), site=request.get_host())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="due-dates.ics"'
     response["Cache-Control"] = "private, no-store"

@@ -232,3 +232,13 @@ def test_pieces_published_per_discipline_and_channel_and_expert_hours(team, plan
         ("No input", Decimal(0)),
         ("Winter pricing post", Decimal("3.5")),
     ]
+
+
+def test_the_feed_is_written_in_the_users_language(client_for, client, team, planned):
+    from governance.models import UserProfile
+
+    UserProfile.objects.update_or_create(user=team.requester, defaults={"language": "de"})
+    url = feed_url_of(client_for(team.requester))
+    client.logout()
+    calendar = Calendar.from_ical(client.get(url).content)
+    assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["Veröffentlichen: Winter pricing post (LinkedIn)"]
