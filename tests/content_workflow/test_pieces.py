@@ -278,3 +278,26 @@ def test_the_demo_has_a_piece_in_every_state_fed_by_its_requests(db, disciplines
     assert fed.requests.get().assignee.username == "expert2"
     assert demo.seed(actor=admin) == []  # idempotent
     assert ContentPiece.objects.count() == len(demo.DEMO_PIECES)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_flush_empties_the_piece_history_and_the_guard_comes_back():
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from disciplines.models import Discipline, Membership
+
+    def a_piece_with_history():
+        user = get_user_model().objects.create(username="again")
+        team = Discipline.objects.create(name="Again", slug="again")
+        Membership.objects.create(user=user, discipline=team, function=Membership.Function.COMMUNICATOR)
+        return services.piece_create(actor=user, title="Again", channel="blog", format="post", text="v1")
+
+    a_piece_with_history()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not ContentVersion.objects.exists() and not PieceEvent.objects.exists()
+    piece = a_piece_with_history()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContentVersion.objects.filter(piece=piece).update(text="rewritten")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PieceEvent.objects.filter(piece=piece).delete()
