@@ -12,6 +12,8 @@ from content_workflow.models import Channel, PieceStatus
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+# The years the calendar pages through (the date arithmetic of a page stays in range).
+YEARS = (1990, 2999)
 # How far back the feed looks: calendars keep what they saw, the feed need not repeat it.
 FEED_PAST_DAYS = 60
 
@@ -70,12 +72,12 @@ def period_from(params, today):
     try:
         if week:
             match = WEEK.match(week.strip())
-            if not match:
+            if not match or not YEARS[0] <= int(match[1]) <= YEARS[1]:
                 raise ValueError
             return week_period(datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1))
         if month:
             match = MONTH.match(month.strip())
-            if not match:
+            if not match or not YEARS[0] <= int(match[1]) <= YEARS[1]:
                 raise ValueError
             return month_period(datetime.date(int(match[1]), int(match[2]), 1))
     except ValueError:

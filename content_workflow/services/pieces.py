@@ -6,6 +6,7 @@ in one transaction. A text change appends a `ContentVersion`; versions and event
 never changed afterwards. Pages, the API and the admin call these; none repeats them.
 """
 
+import datetime
 import hashlib
 import secrets
 
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from content_workflow.models import CalendarFeed, ContentPiece, ContentVersion, PieceEvent
@@ -78,10 +80,36 @@ def _new_version(piece, *, actor, text, note=""):
     )
 
 
+EARLIEST = datetime.date(2000, 1, 1)
+PLAN_AHEAD_YEARS = 10
+
+
+def date_problem(value, *, today=None):
+    """What is wrong with `value` as a planned or published date, or None: the calendar
+    and the feed count days from it, so it stays within a sensible window."""
+    if value is None:
+        return None
+    today = today or timezone.localdate()
+    latest = today.replace(year=today.year + PLAN_AHEAD_YEARS, day=min(today.day, 28))
+    if value < EARLIEST or value > latest:
+        return _("Choose a date between %(earliest)s and %(latest)s.") % {
+            "earliest": date_format(EARLIEST, "SHORT_DATE_FORMAT"),
+            "latest": date_format(latest, "SHORT_DATE_FORMAT"),
+        }
+    return None
+
+
+def _check_date(value, field):
+    if problem := date_problem(value):
+        raise ValidationError({field: problem})
+
+
 def _validate(piece):
     errors = FieldErrors()
     with errors.check():
         piece.full_clean(exclude=["owner", "team"])
+    with errors.check():
+        _check_date(piece.planned_publish_date, "planned_publish_date")
     errors.raise_any()
 
 
@@ -189,6 +217,7 @@ def piece_reschedule(*, piece, actor, planned_publish_date):
     before = locked.planned_publish_date
     if before == planned_publish_date:
         return locked
+    _check_date(planned_publish_date, "planned_publish_date")
     locked.planned_publish_date = planned_publish_date
     _rescheduled(locked, actor=actor, before=before)
     locked.save(update_fields=["planned_publish_date", "updated_at"])
@@ -208,6 +237,8 @@ def _check_published(url, published_on):
         errors.add("published_on", _("Give the date the piece was published."))
     elif published_on > timezone.localdate():
         errors.add("published_on", _("The publication date cannot be in the future."))
+    elif problem := date_problem(published_on):
+        errors.add("published_on", problem)
     errors.raise_any()
 
 

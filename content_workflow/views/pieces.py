@@ -207,6 +207,8 @@ def piece_reschedule(request, pk):
         services.piece_reschedule(
             piece=piece, actor=request.user, planned_publish_date=form.cleaned_data["planned_publish_date"]
         )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -269,3 +269,23 @@ def test_the_schema_documents_the_piece_api(client):
     assert "/api/v1/content-pieces/{id}/versions/" in paths
     assert "409" in paths["/api/v1/content-pieces/{id}/publish/"]["post"]["responses"]
     assert "`in_final_check` | `approved`" in paths["/api/v1/content-pieces/"]["get"]["description"]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31"])
+def test_dates_outside_the_window_are_refused_with_a_message(client_for, api_for, team, piece, day):
+    client = client_for(team.requester)
+    response = client.post(
+        reverse("content_workflow:piece_reschedule", args=[piece.pk]), {"planned_publish_date": day}, follow=True
+    )
+    assert response.status_code == 200 and "Choose a date between" in response.text
+    response = api_for(team.requester).patch(
+        reverse("content-piece-detail", args=[piece.pk]), {"planned_publish_date": day}, format="json"
+    )
+    assert response.status_code == 400 and "planned_publish_date" in response.json()
+    assert ContentPiece.objects.get(pk=piece.pk).planned_publish_date == piece.planned_publish_date
+
+
+@pytest.mark.parametrize("query", ["?month=9999-12", "?month=0001-01", "?week=9999-W52", "?week=0001-W01"])
+def test_the_calendar_refuses_periods_at_the_ends_of_time(client_for, team, query):
+    response = client_for(team.requester).get(reverse("content_workflow:calendar") + query)
+    assert response.status_code == 200 and "is not a month like" in response.text
