@@ -120,7 +120,7 @@ class ContentPiece(models.Model):
 
 class ContentVersion(models.Model):
     """One version of a piece's text. Append-only, like the request timeline: the
-    database refuses to change or delete these rows (migration 0011)."""
+    database refuses to change or delete these rows (migration piece_history_append_only)."""
 
     piece = models.ForeignKey(ContentPiece, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -152,8 +152,9 @@ class ContentVersion(models.Model):
 
 
 class PieceEvent(models.Model):
-    """One line of a piece's timeline. Append-only (migration 0011). `data` holds the
-    machine-readable details ({"code": ..., params}); `text` renders them when read."""
+    """One line of a piece's timeline. Append-only (migration piece_history_append_only).
+    `data` holds the machine-readable details ({"code": ..., params}); `text` renders them
+    when read."""
 
     class Kind(models.TextChoices):
         CREATED = "created", _("Created")
