@@ -7,7 +7,7 @@ service of `services.pieces`, which checks again. A move the piece state table d
 have is 409 `illegal_transition`; bad input is 400 naming the field.
 """
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
@@ -21,6 +21,7 @@ from content_workflow.api.views import BAD_INPUT, NOT_FOUND, WorkflowViewSet, co
 from content_workflow.models import ContentPiece
 from content_workflow.permissions import can_create_piece, piece_actors_for
 from content_workflow.piece_transitions import PIECE_TRANSITIONS, PieceActor, action_for
+from governance.api.serializers import DetailSerializer
 from governance.api.viewsets import service_write
 
 WHO = {PieceActor.EDITOR: "owner or team communicator", PieceActor.ADMIN: "admin", PieceActor.SYSTEM: "system"}
@@ -51,11 +52,16 @@ final check, published or archived (409 `not_editable`).
 {piece_state_table()}
 """
 
+# A body without a content type (or one no parser reads) is refused before anything else.
+UNSUPPORTED = OpenApiResponse(
+    DetailSerializer, description="Unsupported media type: send JSON, form data or multipart form data."
+)
 ERRORS = {
     400: BAD_INPUT,
     403: forbidden("only the owner, the team's communicators and admins change a piece."),
     404: NOT_FOUND,
     409: conflict("`illegal_transition` (the state table has no such move), `not_editable`."),
+    415: UNSUPPORTED,
 }
 
 
@@ -117,6 +123,7 @@ class ContentPieceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Work
             400: BAD_INPUT,
             403: forbidden("only communicators (and admins) plan pieces."),
             409: conflict("a concurrent change."),
+            415: UNSUPPORTED,
         },
     )
     def create(self, request):

@@ -289,3 +289,11 @@ def test_dates_outside_the_window_are_refused_with_a_message(client_for, api_for
 def test_the_calendar_refuses_periods_at_the_ends_of_time(client_for, team, query):
     response = client_for(team.requester).get(reverse("content_workflow:calendar") + query)
     assert response.status_code == 200 and "is not a month like" in response.text
+
+
+def test_a_body_without_a_content_type_is_415_as_documented(api_for, team, piece, client):
+    api = api_for(team.requester)
+    response = api.generic("PATCH", reverse("content-piece-detail", args=[piece.pk]), b"title=x", content_type="")
+    assert response.status_code == 415 and "detail" in response.json()
+    spec = client.get(reverse("schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert "415" in spec["paths"]["/api/v1/content-pieces/{id}/"]["patch"]["responses"]
