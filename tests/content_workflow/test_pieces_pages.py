@@ -297,3 +297,35 @@ def test_a_body_without_a_content_type_is_415_as_documented(api_for, team, piece
     assert response.status_code == 415 and "detail" in response.json()
     spec = client.get(reverse("schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert "415" in spec["paths"]["/api/v1/content-pieces/{id}/"]["patch"]["responses"]
+
+
+def test_the_header_links_content_and_calendar_by_role(client_for, team):
+    home = reverse("content_workflow:piece_list")
+    calendar = reverse("content_workflow:calendar")
+    for who, content, cal in (
+        ("requester", True, True),
+        ("manager", True, True),
+        ("executive", True, True),
+        ("expert", False, True),
+        ("outsider", False, False),
+    ):
+        text = client_for(getattr(team, who)).get(reverse("content_workflow:inbox")).text
+        header = text.split("</nav>")[0]
+        assert (f'href="{home}"' in header) is content, who
+        assert (f'href="{calendar}"' in header) is cal, who
+
+
+def test_the_admin_shows_pieces_read_only_and_archives_through_the_service(client_for, team, piece):
+    client = client_for(team.admin)
+    assert client.get(reverse("admin:content_workflow_contentpiece_changelist")).status_code == 200
+    page = client.get(reverse("admin:content_workflow_contentpiece_change", args=[piece.pk]))
+    assert page.status_code == 200 and "Second line" in page.text
+    assert client.get(reverse("admin:content_workflow_contentversion_changelist")).status_code == 200
+    assert client.get(reverse("admin:content_workflow_pieceevent_changelist")).status_code == 200
+    assert client.get(reverse("admin:content_workflow_calendarfeed_changelist")).status_code == 200
+    client.post(
+        reverse("admin:content_workflow_contentpiece_changelist"),
+        {"action": "archive", "_selected_action": [piece.pk]},
+    )
+    assert ContentPiece.objects.get(pk=piece.pk).status == P.ARCHIVED
+    assert piece.events.filter(to_status=P.ARCHIVED, actor=team.admin).exists()
