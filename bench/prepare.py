@@ -16,7 +16,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 
 from bench.urls import ROLES, urls_for  # noqa: E402
-from content_workflow.models import ExpertInputRequest  # noqa: E402
+from content_workflow.models import ContentPiece, ExpertInputRequest  # noqa: E402
 from disciplines.models import Discipline  # noqa: E402
 from governance.selectors import active_model  # noqa: E402
 
@@ -54,7 +54,11 @@ def main():
         out["roles"][username] = {
             "session": session_for(user),
             "urls": urls_for(
-                role, request_id=visible_request(user), model_id=model.pk if model else 0, discipline=discipline
+                role,
+                request_id=visible_request(user),
+                model_id=model.pk if model else 0,
+                discipline=discipline,
+                piece_id=ContentPiece.objects.visible_to(user).order_by("pk").values_list("pk", flat=True).first() or 0,
             ),
         }
     print(json.dumps(out))

@@ -34,13 +34,16 @@ API_LISTS = [
     "budgets",
     "allocations",
     "notifications",
+    "content-pieces",
+    "content-pieces/?owner=me",
     # Not a list: the dashboard's figures as JSON (managers and readers of everything).
     "reports/summary",
 ]
 
 
-def urls_for(role, *, request_id, model_id, discipline):
-    """Every page and API list of `role`, with real ids of objects it may open."""
+def urls_for(role, *, request_id, model_id, discipline, piece_id=0):
+    """Every page and API list of `role`, with real ids of objects it may open (a piece
+    page only with the id of a piece the role sees)."""
     pages = [
         f"/dashboard/{role}/",
         # The figures for a custom range and one discipline (governance.figures_filter).
@@ -87,5 +90,14 @@ def urls_for(role, *, request_id, model_id, discipline):
         "/dashboard/export/status.csv",
         "/dashboard/export/health.csv",
         "/dashboard/export/summary.csv",
+        # Content pieces and the calendar (issue 11).
+        "/pieces/",
+        "/pieces/?owner=me",
+        "/pieces/?status=in_production",
+        "/pieces/new/",
+        "/calendar/",
+        "/calendar/?week=2026-W49",
     ]
+    if piece_id:
+        pages += [f"/pieces/{piece_id}/", f"/pieces/{piece_id}/edit/", f"/pieces/{piece_id}/diff/"]
     return pages + [f"/api/v1/{name}" + ("" if "?" in name else "/") for name in API_LISTS]

@@ -22,6 +22,9 @@ from content_workflow import services
 from content_workflow.models import (
     Attachment,
     BudgetEntry,
+    CalendarFeed,
+    ContentPiece,
+    ContentVersion,
     Contribution,
     DeputyGrant,
     ExpertInputRequest,
@@ -29,6 +32,7 @@ from content_workflow.models import (
     ExpertInputRequestUserObjectPermission,
     Notification,
     NotificationPreference,
+    PieceEvent,
     RequestEvent,
     ResponseTarget,
     SubmissionToken,
@@ -701,3 +705,108 @@ class BudgetUserGrantAdmin(UserGrantAdmin):
 class BudgetGroupGrantAdmin(GroupGrantAdmin):
     search_fields = [*GroupGrantAdmin.search_fields, "content_object__discipline__name"]
     list_select_related = ["content_object__discipline", "group", "permission"]
+
+
+# --- Content pieces ----------------------------------------------------------------------------
+
+
+class ContentVersionInline(RecordOnly, admin.TabularInline):
+    model = ContentVersion
+    fields = ["number", "author", "created_at", "note", "short_text"]
+    readonly_fields = fields
+    extra = 0
+    verbose_name_plural = _("versions")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj):
+        return Truncator(obj.text).chars(120)
+
+
+class PieceEventInline(RecordOnly, admin.TabularInline):
+    model = PieceEvent
+    fields = ["created_at", "kind", "from_status", "to_status", "actor", "text", "note"]
+    readonly_fields = fields
+    extra = 0
+    verbose_name_plural = _("timeline")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(ContentPiece)
+class ContentPieceAdmin(RecordOnly, WorkflowActions, admin.ModelAdmin):
+    """Pieces change through their services only (versions and timeline stay complete):
+    shown here, archived by an admin action."""
+
+    list_display = ["title", "status", "channel", "format", "owner", "team", "planned_publish_date", "published_on"]
+    list_filter = ["status", "channel", "format", "team"]
+    search_fields = ["title", "owner__username", "owner__last_name"]
+    list_select_related = ["owner", "team"]
+    date_hierarchy = "planned_publish_date"
+    fields = [
+        "title",
+        "status",
+        "channel",
+        "format",
+        "owner",
+        "team",
+        "planned_publish_date",
+        "published_url",
+        "published_on",
+        "version",
+        "text",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+    inlines = [ContentVersionInline, PieceEventInline]
+    actions = ["archive"]
+
+    @admin.action(description=_("Archive the selected pieces"))
+    def archive(self, request, queryset):
+        self.run_each(
+            request,
+            queryset,
+            lambda piece: services.piece_transition(piece=piece, actor=request.user, action="archive"),
+            done_message=lambda count: (
+                ngettext("%(count)s piece archived.", "%(count)s pieces archived.", count) % {"count": count}
+            ),
+        )
+
+
+@admin.register(ContentVersion)
+class ContentVersionAdmin(RecordOnly, admin.ModelAdmin):
+    """Versions are append-only, so read-only here too."""
+
+    list_display = ["piece", "number", "author", "created_at", "note"]
+    search_fields = ["piece__title", "author__username"]
+    list_select_related = ["piece", "author"]
+    fields = ["piece", "number", "author", "created_at", "note", "text"]
+    readonly_fields = fields
+
+
+@admin.register(PieceEvent)
+class PieceEventAdmin(RecordOnly, admin.ModelAdmin):
+    list_display = ["created_at", "piece", "kind", "from_status", "to_status", "actor"]
+    list_filter = ["kind", "to_status"]
+    search_fields = ["piece__title", "note", "actor__username"]
+    list_select_related = ["piece", "actor"]
+    fields = ["piece", "kind", "from_status", "to_status", "actor", "text", "note", "data", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Who has a feed URL (the token itself is not stored); deleting a row revokes it."""
+
+    list_display = ["user", "created_at", "last_used_at"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+    fields = ["user", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False

@@ -2,7 +2,8 @@
 
 `seed(actor=admin)` runs after the demo accounts, memberships and the demo model exist
 (`seed_demo` calls it last). It is idempotent: budgets carry idempotency keys, and the
-requests are only made while the demo communicator has none.
+requests and the content pieces they feed are only made while the demo communicator
+has no request.
 """
 
 import datetime
@@ -96,6 +97,28 @@ DEMO_REQUESTS = [
 ]
 
 
+# The pieces the requests above feed (title of the request -> piece), and where the
+# piece ends up: title, channel, format, days until planned (or since published), state.
+DEMO_PIECES = [
+    ("Integration partner story", "Partner story: CRM in two days", "blog", "blog_post", -3, "published"),
+    ("Roadmap interview for the blog", "Roadmap Q&A", "blog", "interview", 16, "in_production"),
+    ("Security white paper: quotes", "How we protect customer data", "linkedin", "whitepaper", 20, "in_final_check"),
+    ("Pricing FAQ for service replies", "Pricing FAQ for service replies", "website", "faq", 14, "idea"),
+    ("Release notes for the spring launch", "Spring launch announcement", "linkedin", "post", 75, "idea"),
+    (None, "Customer event recap", "instagram", "post", 2, "approved"),
+    (None, "Last year's trade fair teaser", "x", "video", -40, "archived"),
+]
+PIECE_PATHS = {
+    "idea": [],
+    "in_production": ["start"],
+    "in_final_check": ["start", "send_to_final_check"],
+    "approved": ["start", "send_to_final_check", "approve"],
+    "published": ["start", "send_to_final_check", "approve", "publish"],
+    "archived": ["archive"],
+}
+DRAFT_TEXT = "Working draft.\n\nThe key facts from the expert go here, with two quotes."
+
+
 def _month(offset):
     first = timezone.localdate().replace(day=1)
     return (first + datetime.timedelta(days=32 * offset)).replace(day=1)
@@ -123,14 +146,62 @@ def seed(*, actor):
             )
     if ExpertInputRequest.objects.filter(requester=users["communicator"]).exists():
         return []
-    return [_make(row, users, disciplines["product"]) for row in DEMO_REQUESTS]
+    pieces = _plan_pieces(users["communicator"])
+    made = [_make(row, users, disciplines["product"], piece=pieces.get(row[0])) for row in DEMO_REQUESTS]
+    _move_pieces(users["communicator"], pieces)
+    return made
 
 
-def _make(row, users, product):
+def _plan_pieces(communicator):
+    """The demo pieces, as ideas (moved on once their requests exist). {request title or
+    piece title: piece}; none when the communicator plans no pieces (no team)."""
+    from content_workflow.permissions import piece_team_ids
+
+    if not piece_team_ids(communicator):
+        return {}
+    today = timezone.localdate()
+    pieces = {}
+    for request_title, title, channel, format_, days, _goal in DEMO_PIECES:
+        pieces[request_title or title] = services.piece_create(
+            actor=communicator,
+            title=title,
+            channel=channel,
+            format=format_,
+            planned_publish_date=today + datetime.timedelta(days=days),
+            text=DRAFT_TEXT,
+        )
+    return pieces
+
+
+def _move_pieces(communicator, pieces):
+    today = timezone.localdate()
+    for request_title, title, _channel, _format, days, goal in DEMO_PIECES:
+        piece = pieces.get(request_title or title)
+        if piece is None:
+            continue
+        for action in PIECE_PATHS[goal]:
+            if action == "send_to_final_check":
+                piece = services.piece_update(
+                    piece=piece,
+                    actor=communicator,
+                    text=DRAFT_TEXT.replace("go here", "are in") + "\n\nReady for the expert's check.",
+                    version_note="Expert input worked in",
+                )
+            extra = {}
+            if action == "publish":
+                extra = {
+                    "published_url": f"https://blog.example.com/{piece.pk}",
+                    "published_on": today + datetime.timedelta(days=days),
+                }
+            piece = services.piece_transition(piece=piece, actor=communicator, action=action, **extra)
+
+
+def _make(row, users, product, piece=None):
     title, brief, tags, hours, days, channel, format_, goal = row
     communicator = users["communicator"]
     request = services.request_create(
         actor=communicator,
+        piece=piece,
         title=title,
         brief=brief,
         topic_tags=tags,

@@ -284,3 +284,82 @@ def allocation_visibility(queryset, user):
         allocations.filter(discipline__in=managed_discipline_subquery(user, timezone.localdate())), all=True
     )
     return queryset.filter(pk__in=visible_ids)
+
+
+# --- Content pieces ------------------------------------------------------------------------
+
+
+def piece_team_ids(user):
+    """The disciplines `user` is a communicator of: the teams whose pieces they edit."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_piece_team_ids", None)
+    if cached is None:
+        cached = set(
+            Membership.objects.filter(user=user, function=Membership.Function.COMMUNICATOR).values_list(
+                "discipline_id", flat=True
+            )
+        )
+        user._piece_team_ids = cached
+    return cached
+
+
+def reads_all_pieces(user):
+    """Managers, governance leads, executives and admins read every piece."""
+    return user.is_authenticated and (reads_everything(user) or has_role(user, Role.MANAGER))
+
+
+def can_create_piece(user):
+    return user.is_authenticated and (user.is_superuser or bool(piece_team_ids(user)))
+
+
+def piece_actors_for(user, piece):
+    """Who `user` is for `piece`, as the piece transition table names it."""
+    from content_workflow.piece_transitions import PieceActor
+
+    if user is None:
+        return {PieceActor.SYSTEM}
+    if not user.is_authenticated:
+        return set()
+    actors = set()
+    if user.pk == piece.owner_id or piece.team_id in piece_team_ids(user):
+        actors.add(PieceActor.EDITOR)
+    if user.is_superuser:
+        actors.add(PieceActor.ADMIN)
+    return actors
+
+
+def can_edit_piece(user, piece):
+    """The owner and the communicators of the piece's team (and admins)."""
+    return bool(piece_actors_for(user, piece)) and user is not None
+
+
+def fed_piece_ids(user):
+    """Pieces fed by a request assigned to `user` (the contributing experts read them).
+    One indexed query (requests by assignee); the list is as short as their work."""
+    from content_workflow.models import ExpertInputRequest
+
+    return set(
+        ExpertInputRequest.objects.filter(assignee=user, piece__isnull=False)
+        .order_by()
+        .values_list("piece_id", flat=True)
+        .distinct()
+    )
+
+
+def piece_visibility(queryset, user):
+    """See `ContentPiece.objects.visible_to`. Like `request_visibility`, the user's teams
+    and fed pieces are read first, so the filter is an OR of indexed column conditions
+    with literal values (owner, team, primary key)."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if reads_all_pieces(user):
+        return queryset
+    condition = Q(owner=user)
+    teams = piece_team_ids(user)
+    if teams:
+        condition |= Q(team__in=teams)
+    fed = fed_piece_ids(user)
+    if fed:
+        condition |= Q(pk__in=fed)
+    return queryset.filter(condition)

@@ -69,7 +69,7 @@ def request_detail(user):
             Prefetch("allocations", queryset=TimeAllocationRequest.objects.select_related("decided_by")),
             Prefetch("contribution__attachments", queryset=Attachment.objects.order_by("pk")),
         )
-        .select_related("contribution", "contribution__author", "reservation_budget")
+        .select_related("contribution", "contribution__author", "reservation_budget", "piece")
     )
 
 

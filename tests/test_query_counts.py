@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bench.urls import ROLES, urls_for
 from content_workflow import demo as workflow_demo
-from content_workflow.models import ExpertInputRequest
+from content_workflow.models import ContentPiece, ExpertInputRequest
 from disciplines.models import Discipline, Expertise, Membership
 from governance.access import Role, role_group
 from governance.selectors import active_model
@@ -27,7 +27,10 @@ def _urls(user):
     request_id = requests.values_list("pk", flat=True).first() or 0
     model = active_model()
     model_id = model.pk if model else 0
-    return urls_for(ROLES[user.username], request_id=request_id, model_id=model_id, discipline="product")
+    piece_id = ContentPiece.objects.visible_to(user).order_by("pk").values_list("pk", flat=True).first() or 0
+    return urls_for(
+        ROLES[user.username], request_id=request_id, model_id=model_id, discipline="product", piece_id=piece_id
+    )
 
 
 def _counts(users):
@@ -47,12 +50,15 @@ def _counts(users):
 
 
 def _grow():
-    """Another round of the demo's requests (every state) and more people in product."""
+    """Another round of the demo's requests and pieces (every state) and more people in product."""
     users = {u.username: u for u in get_user_model().objects.filter(username__in=workflow_demo.DEMO_USERS)}
     product = Discipline.objects.get(slug="product")
+    # Another round of the demo's content pieces too (every state), fed by the new requests.
+    pieces = workflow_demo._plan_pieces(users["communicator"])
     for row in workflow_demo.DEMO_REQUESTS:
         title, *rest = row
-        workflow_demo._make((f"{title} (again)", *rest), users, product)
+        workflow_demo._make((f"{title} (again)", *rest), users, product, piece=pieces.get(title))
+    workflow_demo._move_pieces(users["communicator"], pieces)
     for number in range(4):
         person = get_user_model().objects.create_user(f"grown{number}", first_name="Grown", last_name=str(number))
         person.groups.add(role_group(Role.EXPERT))

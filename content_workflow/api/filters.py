@@ -11,8 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from content_workflow.models import (
+    Channel,
+    ContentPiece,
     ExpertInputRequest,
     Notification,
+    PieceStatus,
     Priority,
     RequestEvent,
     Status,
@@ -203,3 +206,26 @@ class NotificationFilter(django_filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["unread", "kind"]
+
+
+class ContentPieceFilter(django_filters.FilterSet):
+    """The content piece list's filters, shared by the page (/pieces/) and the API."""
+
+    status = django_filters.ChoiceFilter(
+        choices=PieceStatus.choices, distinct=False, label=_("Status"), empty_label=_("Any status")
+    )
+    channel = django_filters.ChoiceFilter(
+        choices=Channel.choices, distinct=False, label=_("Channel"), empty_label=_("Any channel")
+    )
+    owner = django_filters.ChoiceFilter(
+        choices=[("me", _("Me"))], method="filter_owner", distinct=False, label=_("Owner"), empty_label=_("Anyone")
+    )
+
+    class Meta:
+        model = ContentPiece
+        fields = ["status", "channel", "owner"]
+
+    def filter_owner(self, queryset, name, value):
+        if value == "me" and self.request is not None:
+            return queryset.filter(owner=self.request.user)
+        return queryset

@@ -157,6 +157,7 @@ class ExpertRequestSerializer(serializers.ModelSerializer):
             "reserved_hours",
             "due_date",
             "content_piece",
+            "piece",
             "channel",
             "format",
             "is_overdue",

@@ -1,4 +1,5 @@
-"""Data of the expert input workflow: requests, budgets, allocations, notifications."""
+"""Data of the expert input workflow: requests, budgets, allocations, notifications, and
+the content pieces the input feeds."""
 
 from content_workflow.models.budgets import (
     BudgetEntry,
@@ -9,25 +10,35 @@ from content_workflow.models.budgets import (
     TimeBudgetUserObjectPermission,
 )
 from content_workflow.models.notifications import Notification, NotificationPreference
+from content_workflow.models.pieces import (
+    CalendarFeed,
+    Channel,
+    ContentPiece,
+    ContentVersion,
+    Format,
+    PieceEvent,
+)
 from content_workflow.models.requests import (
     Attachment,
-    Channel,
     Contribution,
     ExpertInputRequest,
     ExpertInputRequestGroupObjectPermission,
     ExpertInputRequestUserObjectPermission,
-    Format,
     Priority,
     RequestEvent,
     ResponseTarget,
 )
 from content_workflow.models.submissions import SubmissionToken
+from content_workflow.piece_transitions import PieceStatus
 from content_workflow.transitions import Status
 
 __all__ = [
     "Attachment",
     "BudgetEntry",
+    "CalendarFeed",
     "Channel",
+    "ContentPiece",
+    "ContentVersion",
     "Contribution",
     "DeputyGrant",
     "ExpertInputRequest",
@@ -36,6 +47,8 @@ __all__ = [
     "Format",
     "Notification",
     "NotificationPreference",
+    "PieceEvent",
+    "PieceStatus",
     "Priority",
     "RequestEvent",
     "ResponseTarget",

@@ -40,6 +40,12 @@ TEMPLATES = {
     "rating_changed": _("Rating changed from %(before)s to %(after)s of 5."),
     "rating_added": _("Rated %(after)s of 5."),
     "thanks_changed": _("Thank-you note changed."),
+    # Content pieces (issue 11).
+    "piece_version": _("Version %(number)s of the text saved."),
+    "piece_rescheduled": _("Planned publish date changed from %(before)s to %(after)s."),
+    "piece_published": _("Published at %(url)s on %(date)s."),
+    "piece_request": _("Expert input requested: “%(title)s”."),
+    "piece_edited": _("Changed: %(fields)s."),
 }
 
 

@@ -14,30 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from content_workflow.models.messages import describe
+
+# Channel and Format moved to pieces (issue 11); importable from here as before.
+from content_workflow.models.pieces import Channel, Format
 from content_workflow.transitions import Status
 
 HOURS = {"max_digits": 6, "decimal_places": 2}
-
-
-class Channel(models.TextChoices):
-    BLOG = "blog", _("Corporate blog")
-    LINKEDIN = "linkedin", _("LinkedIn")
-    X = "x", _("X (Twitter)")
-    INSTAGRAM = "instagram", _("Instagram")
-    YOUTUBE = "youtube", _("YouTube")
-    NEWSLETTER = "newsletter", _("Newsletter")
-    WEBSITE = "website", _("Website")
-    OTHER = "other", _("Other")
-
-
-class Format(models.TextChoices):
-    BLOG_POST = "blog_post", _("Blog post")
-    INTERVIEW = "interview", _("Interview")
-    POST = "post", _("Social post")
-    VIDEO = "video", _("Video")
-    WHITEPAPER = "whitepaper", _("White paper")
-    FAQ = "faq", _("Answers for service replies")
-    OTHER = "other", _("Other")
 
 
 class Priority(models.IntegerChoices):
@@ -105,6 +87,17 @@ class ExpertInputRequest(models.Model):
     )
     due_date = models.DateField(_("due date"))
     content_piece = models.CharField(_("content piece"), max_length=200, blank=True)
+    # The planned piece this input feeds (issue 11); the free text above stays for
+    # requests made without one.
+    piece = models.ForeignKey(
+        "content_workflow.ContentPiece",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="requests",
+        verbose_name=_("content piece"),
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.BLOG)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.BLOG_POST)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)

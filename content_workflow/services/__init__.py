@@ -29,6 +29,14 @@ from content_workflow.services.periodic import (
     reminders_send,
     stuck_sweep,
 )
+from content_workflow.services.pieces import (
+    calendar_feed_renew,
+    calendar_feed_revoke,
+    piece_create,
+    piece_reschedule,
+    piece_transition,
+    piece_update,
+)
 from content_workflow.services.requests import (
     request_accept,
     request_cancel,
@@ -54,6 +62,8 @@ __all__ = [
     "allocation_reject",
     "allocation_withdraw",
     "budget_adjust",
+    "calendar_feed_renew",
+    "calendar_feed_revoke",
     "budget_approve",
     "deputy_grant_revoke",
     "deputy_grants_sync",
@@ -66,6 +76,10 @@ __all__ = [
     "notification_preference_set",
     "notifications_mark_all_read",
     "overdue_flag",
+    "piece_create",
+    "piece_reschedule",
+    "piece_transition",
+    "piece_update",
     "reminders_send",
     "request_accept",
     "request_cancel",

@@ -254,13 +254,26 @@ def _set_fields(request, fields):
 
 
 @transaction.atomic
-def request_create(*, actor, submit=False, **fields):
-    """A new request (a draft, or submitted at once with `submit=True`)."""
+def request_create(*, actor, submit=False, piece=None, **fields):
+    """A new request (a draft, or submitted at once with `submit=True`). With `piece`,
+    the request feeds that content piece: only its editors ask for it, and the piece's
+    timeline records it."""
     request = ExpertInputRequest(requester=actor)
     _set_fields(request, fields)
+    if piece is not None:
+        from content_workflow.permissions import can_edit_piece
+
+        if not can_edit_piece(actor, piece):
+            log_denied(actor, "request_create_for_piece", f"piece:{piece.pk}")
+            raise ValidationError({"piece": _("You may ask for input only for pieces you edit.")})
+        request.piece = piece
     _validate(request, actor)
     request.save()
     RequestEvent.objects.create(request=request, actor=actor, to_status=Status.DRAFT)
+    if piece is not None:
+        from content_workflow.services.pieces import piece_request_linked
+
+        piece_request_linked(piece=piece, request=request, actor=actor)
     if submit:
         request = request_submit(request=request, actor=actor)
     return request

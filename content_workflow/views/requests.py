@@ -8,6 +8,7 @@ illegal transition, a decided allocation) an error message on the request's page
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -35,8 +36,9 @@ from content_workflow.forms import (
     RequestFilterForm,
     RequestForm,
 )
-from content_workflow.models import Attachment, Contribution, TimeAllocationRequest
-from content_workflow.permissions import can_edit_request, can_request, rating_edit_until
+from content_workflow.models import Attachment, ContentPiece, Contribution, TimeAllocationRequest
+from content_workflow.permissions import can_edit_piece, can_edit_request, can_request, rating_edit_until
+from content_workflow.planning import due_date_problem
 from content_workflow.submissions import AlreadySubmitted, submission_claim, submission_record
 from governance.access import log_denied
 from governance.errors import DomainError
@@ -94,8 +96,8 @@ def _budget_context(form, disciplines):
     }
 
 
-def _form_page(request, form, *, item=None, disciplines=None, scope=None):
-    context = {"form": form, "item": item, "scope": scope}
+def _form_page(request, form, *, item=None, disciplines=None, scope=None, piece=None):
+    context = {"form": form, "item": item, "scope": scope, "piece": piece}
     if disciplines is not None:
         context.update(_budget_context(form, disciplines))
     return render(request, "content_workflow/request_form.html", context)
@@ -113,10 +115,42 @@ def _request_form(request, *, initial=None):
     return form, disciplines, scope
 
 
+def _piece_for(request):
+    """The content piece a new request feeds (`?piece=<id>`, kept in the form), or None.
+    A piece the user may not see is a 404; one they may not edit, a 403."""
+    wanted = request.POST.get("piece") or request.GET.get("piece") or ""
+    if not wanted:
+        return None
+    if not wanted.isdigit():
+        raise Http404
+    piece = get_object_or_404(ContentPiece.objects.visible_to(request.user), pk=int(wanted))
+    if not can_edit_piece(request.user, piece):
+        log_denied(request.user, "request_create_for_piece", f"piece:{piece.pk}")
+        raise PermissionDenied
+    return piece
+
+
+def _initial_for_piece(piece):
+    """The request form pre-filled from a piece: what it is for, and a due date a week
+    before it is planned to go out (when that is a date the form accepts)."""
+    initial = {
+        "title": _("Input for: %(title)s") % {"title": piece.title},
+        "content_piece": piece.title,
+        "channel": piece.channel,
+        "format": piece.format,
+    }
+    if piece.planned_publish_date:
+        due = piece.planned_publish_date - timedelta(days=7)
+        if not due_date_problem(due):
+            initial["due_date"] = due
+    return initial
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request):
-    form, disciplines, scope = _request_form(request)
+    piece = _piece_for(request)
+    form, disciplines, scope = _request_form(request, initial=_initial_for_piece(piece) if piece else None)
     if scope.is_empty:
         # Nobody to ask: say why, instead of a form that can only fail.
         return render(request, "content_workflow/request_form.html", {"form": None, "scope": scope, "blocked": True})
@@ -125,7 +159,7 @@ def request_create(request):
         try:
             with transaction.atomic():
                 claim = submission_claim(form, user=request.user, kind="request_create")
-                item = services.request_create(actor=request.user, submit=submit, **form.service_fields())
+                item = services.request_create(actor=request.user, submit=submit, piece=piece, **form.service_fields())
                 submission_record(claim, item)
         except AlreadySubmitted as exc:
             return _already_sent(request, exc, _("This was already sent; here is the request you made."))
@@ -137,7 +171,7 @@ def request_create(request):
             else:
                 messages.success(request, _("Saved as a draft. Submit it when it is ready."))
             return redirect(_detail_url(item))
-    return _form_page(request, form, disciplines=disciplines, scope=scope)
+    return _form_page(request, form, disciplines=disciplines, scope=scope, piece=piece)
 
 
 @login_required

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from content_workflow.api import piece_views
 from content_workflow.api import views as workflow_views
 from disciplines.api import views as discipline_views
 from governance.api import viewsets as governance_views
@@ -30,6 +31,7 @@ router.register("requests", workflow_views.ExpertRequestViewSet, basename="exper
 router.register("budgets", workflow_views.TimeBudgetViewSet, basename="budget")
 router.register("allocations", workflow_views.TimeAllocationViewSet, basename="allocation")
 router.register("notifications", workflow_views.NotificationViewSet, basename="notification")
+router.register("content-pieces", piece_views.ContentPieceViewSet, basename="content-piece")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from bench.urls import ROLES, urls_for
-from content_workflow.models import ExpertInputRequest
+from content_workflow.models import ContentPiece, ExpertInputRequest
 from governance import services as model_services
 from governance.selectors import active_model
 from tests.e2e.conftest import ARTIFACTS
@@ -33,6 +33,8 @@ SCREENSHOTS = {
     ("lead", "/models/{draft}/raci/"): "raci-editor",
     ("manager", "/budgets/"): "budgets",
     ("admin", "/budgets/"): "budgets-all",
+    ("communicator", "/pieces/"): "piece-list",
+    ("communicator", "/calendar/"): "calendar",
 }
 ADMIN_PAGES = ["/admin/", "/admin/content_workflow/timebudget/", "/admin/content_workflow/expertinputrequest/"]
 
@@ -62,7 +64,8 @@ def _pages(user, role, draft):
     requests = ExpertInputRequest.objects.visible_to(user).order_by("pk")
     request_id = requests.values_list("pk", flat=True).first() or 0
     model = active_model()
-    urls = urls_for(role, request_id=request_id, model_id=model.pk, discipline="product")
+    piece_id = ContentPiece.objects.visible_to(user).order_by("pk").values_list("pk", flat=True).first() or 0
+    urls = urls_for(role, request_id=request_id, model_id=model.pk, discipline="product", piece_id=piece_id)
     # Not the API lists nor the person searches (data, not pages), nor the request list's
     # searches and status filter (fewer rows of the same table as ?show=all), nor the CSV
     # downloads (files, not pages: the browser would download them).

@@ -27,7 +27,7 @@ from schemathesis.generation.feedback import FeedbackSources
 from schemathesis.pytest._test_builder import build_operation_test
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
-from content_workflow.models import ExpertInputRequest, Notification, TimeAllocationRequest, TimeBudget
+from content_workflow.models import ContentPiece, ExpertInputRequest, Notification, TimeAllocationRequest, TimeBudget
 from disciplines.models import Absence, ApplicationArea, Discipline, Expertise, Membership
 from governance.models import Activity, Hub, OrganisationalModel, Responsibility, Spoke
 from governance.wsgi import application
@@ -57,6 +57,7 @@ RESOURCES = {
     "budgets": TimeBudget,
     "allocations": TimeAllocationRequest,
     "notifications": Notification,
+    "content-pieces": ContentPiece,
 }
 MISSING_ID = 2_000_000_000
 
