@@ -30,6 +30,7 @@ from content_workflow.models import (
     ExpertInputRequest,
     ExpertInputRequestGroupObjectPermission,
     ExpertInputRequestUserObjectPermission,
+    FinalCheck,
     Notification,
     NotificationPreference,
     PieceEvent,
@@ -492,6 +493,32 @@ class SubmissionTokenAdmin(RecordOnly, admin.ModelAdmin):
     list_select_related = ["user"]
     date_hierarchy = "created_at"
     fields = ["kind", "object_id", "user", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(FinalCheck)
+class FinalCheckAdmin(RecordOnly, admin.ModelAdmin):
+    """Experts' final checks of content pieces: answered by the experts (pages, API,
+    e-mail link) through services.final_check_answer; read-only here."""
+
+    list_display = ["piece", "round", "expert", "verdict", "due_at", "answered_at"]
+    list_filter = ["verdict"]
+    search_fields = ["piece__title", "expert__username", "expert__last_name"]
+    list_select_related = ["piece", "expert"]
+    fields = [
+        "piece",
+        "request",
+        "expert",
+        "round",
+        "version",
+        "verdict",
+        "comments",
+        "hours_spent",
+        "quote_consent",
+        "due_at",
+        "answered_at",
+        "created_at",
+    ]
     readonly_fields = fields
 
 

@@ -2,7 +2,8 @@
 
 Experts are the part of the company that does not write for a living; every extra sign-in
 costs willingness (issue 11). So the e-mail that asks them for input carries links that
-work without signing in, for exactly one action on exactly one request:
+work without signing in, for exactly one action on exactly one request (or, approving
+a content piece's final check, one check):
 
 - **Signed** with Django's signing and a salt of their own (`SALT`), so they cannot be
   made or changed outside the app; the payload binds the user, the request and the
@@ -37,8 +38,9 @@ from content_workflow.models import SubmissionToken
 from content_workflow.services.requests import event_channel
 
 SALT = "content_workflow.email-link"
-ACCEPT, DECLINE, DELIVER = "accept", "decline", "deliver"
-ACTIONS = (ACCEPT, DECLINE, DELIVER)
+ACCEPT, DECLINE, DELIVER = "accept", "decline", "deliver"  # on a request
+APPROVE_CHECK = "approve_check"  # on a final check
+ACTIONS = (ACCEPT, DECLINE, DELIVER, APPROVE_CHECK)
 KIND_PREFIX = "email_link:"  # SubmissionToken.kind of a used link
 VIA_EMAIL_LINK = "email_link"  # RequestEvent.data["via"] of what a link did
 
@@ -47,14 +49,15 @@ def max_age():
     return timedelta(days=settings.EMAIL_LINK_MAX_AGE_DAYS)
 
 
-def make_token(user_id, request_id, action):
-    payload = {"u": user_id, "r": request_id, "a": action, "n": uuid.uuid4().hex}
+def make_token(user_id, object_id, action):
+    payload = {"u": user_id, "r": object_id, "a": action, "n": uuid.uuid4().hex}
     return signing.dumps(payload, salt=SALT)
 
 
-def action_url(user_id, request_id, action):
-    """The absolute URL of a one-click link for the e-mail."""
-    path = reverse("content_workflow:email_link", args=[make_token(user_id, request_id, action)])
+def action_url(user_id, object_id, action):
+    """The absolute URL of a one-click link for the e-mail: `object_id` is the request's,
+    or the final check's for APPROVE_CHECK."""
+    path = reverse("content_workflow:email_link", args=[make_token(user_id, object_id, action)])
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -81,7 +84,7 @@ class LinkProblem(Exception):
 @dataclass(frozen=True)
 class EmailLink:
     user_id: int
-    request_id: int
+    object_id: int  # the request, or the final check for APPROVE_CHECK
     action: str
     nonce: str
 
@@ -122,7 +125,7 @@ def used(link):
     try:
         with transaction.atomic():
             SubmissionToken.objects.create(
-                token=link.nonce, user_id=link.user_id, kind=link.kind, object_id=link.request_id
+                token=link.nonce, user_id=link.user_id, kind=link.kind, object_id=link.object_id
             )
     except IntegrityError:
         raise LinkProblem("used", link) from None

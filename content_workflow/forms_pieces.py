@@ -106,3 +106,59 @@ def version_numbers(piece, data):
 
 
 __all__ = ["PieceForm", "PieceTransitionForm", "PublishForm", "RescheduleForm", "version_numbers"]
+
+
+COMMENT_ROWS = 3
+
+
+class FinalCheckForm(forms.Form):
+    """The expert's answer to a final check: a verdict, up to three labelled comments, the
+    time it took, and consent to be quoted by name."""
+
+    verdict = forms.ChoiceField(
+        label=_("Your answer"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("approved", _("Approve")),
+            ("approved_with_changes", _("Approve with changes")),
+            ("changes_requested", _("Request changes")),
+        ],
+    )
+    hours_spent = forms.DecimalField(
+        label=_("Hours the check took"),
+        initial="0.5",
+        min_value=0.25,
+        max_value=40,
+        decimal_places=2,
+        help_text=_("Booked against your discipline's budget, like your input."),
+    )
+    quote_consent = forms.BooleanField(label=_("I may be quoted by name in this piece"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from content_workflow.models import FinalCheck
+
+        for number in range(1, COMMENT_ROWS + 1):
+            self.fields[f"label_{number}"] = forms.ChoiceField(
+                label=_("Comment %(number)s is about") % {"number": number},
+                required=False,
+                choices=[("", "—"), *FinalCheck.Label.choices],
+            )
+            self.fields[f"text_{number}"] = forms.CharField(
+                label=_("What must change"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def comment_rows(self):
+        return [(self[f"label_{n}"], self[f"text_{n}"]) for n in range(1, COMMENT_ROWS + 1)]
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        comments = [
+            {"label": data.get(f"label_{n}", ""), "text": data.get(f"text_{n}", "")} for n in range(1, COMMENT_ROWS + 1)
+        ]
+        return {
+            "verdict": data["verdict"],
+            "comments": comments,
+            "hours_spent": data["hours_spent"],
+            "quote_consent": data["quote_consent"],
+        }

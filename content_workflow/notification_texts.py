@@ -168,6 +168,19 @@ def _stuck(p):
     )
 
 
+def _final_check(p):
+    if p.get("variant") == "reminder":
+        return gettext("Reminder: please check “%(title)s” before it goes out; it was due by %(answer_by)s.")
+    return gettext("Please check “%(title)s” before it goes out, by %(answer_by)s: your input is in it.")
+
+
+def _final_check_done(p):
+    return {
+        "approved": gettext("%(expert)s approved “%(title)s”."),
+        "approved_with_changes": gettext("%(expert)s approved “%(title)s” with changes: see their comments."),
+    }.get(p.get("variant"), gettext("%(expert)s asks for changes to “%(title)s”: see their comments."))
+
+
 # One entry per kind: the sentence (a translatable template), or a function of the
 # params that picks one (variants, plurals, optional parts).
 TEMPLATES = {
@@ -197,6 +210,8 @@ TEMPLATES = {
     ),
     "overrun": _("%(expert)s spent %(spent)s h on “%(title)s”, %(overrun)s h more than estimated."),
     "stuck": _stuck,
+    "final_check": _final_check,
+    "final_check_done": _final_check_done,
     "deputy": _(
         "You stand in for %(manager)s in %(discipline)s from %(start)s to %(end)s: "
         "you approve time and receive escalations."

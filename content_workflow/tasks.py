@@ -42,6 +42,7 @@ def run_deadlines():
         "reminded": services.reminders_send(),
         "escalated": services.escalations_send(),
         "overdue": services.overdue_flag(),
+        "final_checks_reminded": services.final_check_reminders_send(),
     }
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("pieces/<int:pk>/edit/", views.piece_edit, name="piece_edit"),
     path("pieces/<int:pk>/diff/", views.piece_diff, name="piece_diff"),
     path("pieces/<int:pk>/reschedule/", views.piece_reschedule, name="piece_reschedule"),
+    path("pieces/<int:pk>/check/", views.piece_check, name="piece_check"),
     # One URL per status move, each calling services.piece_transition.
     *(
         path(

@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from content_workflow.api.serializers import NamedChoiceField, person
-from content_workflow.models import Channel, ContentPiece, ContentVersion, ExpertInputRequest, Format, PieceEvent
+from content_workflow.models import (
+    Channel,
+    ContentPiece,
+    ContentVersion,
+    ExpertInputRequest,
+    FinalCheck,
+    Format,
+    PieceEvent,
+)
 from content_workflow.models.pieces import PieceStatus
 from content_workflow.permissions import piece_actors_for
 from content_workflow.piece_transitions import next_piece_actions
@@ -156,3 +164,43 @@ class PieceMoveSerializer(serializers.Serializer):
 class PiecePublishSerializer(PieceMoveSerializer):
     published_url = strict.URLField(max_length=500)
     published_on = serializers.DateField()
+
+
+class FinalCheckCommentSerializer(serializers.Serializer):
+    label = NamedChoiceField(FinalCheck.Label.choices, enum_name="FinalCheckLabelEnum")
+    text = strict.CharField(max_length=2000)
+
+
+class FinalCheckSerializer(serializers.ModelSerializer):
+    expert = person()
+    verdict = NamedChoiceField(FinalCheck.Verdict.choices, enum_name="FinalCheckVerdictEnum", read_only=True)
+    comments = FinalCheckCommentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = FinalCheck
+        fields = [
+            "id",
+            "expert",
+            "request",
+            "round",
+            "version",
+            "verdict",
+            "comments",
+            "hours_spent",
+            "quote_consent",
+            "due_at",
+            "answered_at",
+        ]
+        read_only_fields = fields
+
+
+class FinalCheckAnswerSerializer(serializers.Serializer):
+    verdict = NamedChoiceField(
+        [choice for choice in FinalCheck.Verdict.choices if choice[0] != FinalCheck.Verdict.PENDING],
+        enum_name="FinalCheckAnswerEnum",
+    )
+    comments = FinalCheckCommentSerializer(
+        many=True, required=False, help_text=_("Required (one or more) unless the verdict is `approved`.")
+    )
+    hours_spent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, default="0.5")
+    quote_consent = serializers.BooleanField(required=False, default=False)

@@ -7,9 +7,11 @@ service of `services.pieces`, which checks again. A move the piece state table d
 have is 409 `illegal_transition`; bad input is 400 naming the field.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
@@ -105,7 +107,8 @@ class ContentPieceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Work
         return self.action != "create" or can_create_piece(user)
 
     def may_act(self, user, piece):
-        return bool(piece_actors_for(user, piece))
+        # The final check is answered by its expert (the service checks it is theirs).
+        return self.action == "final_check" or bool(piece_actors_for(user, piece))
 
     def answer(self, piece, code=status.HTTP_200_OK):
         fresh = selectors.piece_detail(self.request.user).filter(pk=piece.pk).first()
@@ -156,6 +159,44 @@ class ContentPieceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Work
     def versions(self, request, pk=None):
         piece = self.get_object()
         return Response(s.ContentVersionSerializer(selectors.piece_versions(piece), many=True).data)
+
+    @extend_schema(
+        summary="The final checks of the piece",
+        description="Every round, newest first: who checks, their answer, comments and hours.",
+        responses={200: s.FinalCheckSerializer(many=True), 403: forbidden("not signed in."), 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def checks(self, request, pk=None):
+        piece = self.get_object()
+        rows = piece.checks.select_related("expert").order_by("-round", "expert_id")
+        return Response(s.FinalCheckSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary="Answer your final check of the piece",
+        description="The expert whose input is in the piece approves it, approves it with changes or asks for "
+        "changes (comments labelled fact, risk or wording), books the hours it took (default 0.5) and may "
+        "consent to be quoted by name. When every check of the round is answered the piece is approved, or "
+        "goes back to production if anyone asked for changes.",
+        request=s.FinalCheckAnswerSerializer,
+        responses={
+            200: s.FinalCheckSerializer,
+            400: BAD_INPUT,
+            403: forbidden("only the expert asked for the check answers it."),
+            404: NOT_FOUND,
+            409: conflict("`check_not_open`: answered already, or the piece moved on."),
+            415: UNSUPPORTED,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="final-check")
+    def final_check(self, request, pk=None):
+        piece = self.get_object()
+        check = piece.checks.filter(expert=request.user, verdict="pending").order_by("-round").first()
+        if check is None:
+            raise NotFound(_("No final check of this piece is waiting for you."))
+        body = self.body(s.FinalCheckAnswerSerializer)
+        with service_write():
+            answered = services.final_check_answer(check=check, actor=request.user, **body)
+        return Response(s.FinalCheckSerializer(answered).data)
 
     def _move(self, request, action_name, body_class=s.PieceMoveSerializer):
         piece = self.get_object()

@@ -9,6 +9,7 @@ from content_workflow.models.budgets import (
     TimeBudgetGroupObjectPermission,
     TimeBudgetUserObjectPermission,
 )
+from content_workflow.models.checks import FinalCheck
 from content_workflow.models.notifications import Notification, NotificationPreference
 from content_workflow.models.pieces import (
     CalendarFeed,
@@ -41,6 +42,7 @@ __all__ = [
     "ContentVersion",
     "Contribution",
     "DeputyGrant",
+    "FinalCheck",
     "ExpertInputRequest",
     "ExpertInputRequestGroupObjectPermission",
     "ExpertInputRequestUserObjectPermission",

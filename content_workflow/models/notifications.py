@@ -36,6 +36,8 @@ class Notification(models.Model):
         OVERRUN = "overrun", _("Hours over the estimate")
         STUCK = "stuck", _("Routing failed")
         DEPUTY = "deputy", _("You are deputy")
+        FINAL_CHECK = "final_check", _("Final check")
+        FINAL_CHECK_DONE = "final_check_done", _("Final check answered")
 
     class Email(models.TextChoices):
         PENDING = "pending", _("To send")

@@ -163,6 +163,7 @@ class PieceEvent(models.Model):
         VERSION = "version", _("New version")
         RESCHEDULED = "rescheduled", _("Date changed")
         REQUEST = "request", _("Expert input requested")
+        CHECK = "check", _("Final check answered")
 
     # No index of its own: cw_piece_event_piece (piece, created_at) serves the lookups.
     piece = models.ForeignKey(ContentPiece, on_delete=models.PROTECT, related_name="events", db_index=False)

@@ -14,6 +14,7 @@ from content_workflow.services.allocations import (
     allocation_withdraw,
 )
 from content_workflow.services.budgets import BudgetExceeded, budget_adjust, budget_approve, ledger_write
+from content_workflow.services.checks import final_check_answer, final_check_reminders_send
 from content_workflow.services.deputies import deputy_grant_revoke, deputy_grants_sync
 from content_workflow.services.notifications import (
     digests_send,
@@ -69,6 +70,8 @@ __all__ = [
     "deputy_grants_sync",
     "digests_send",
     "escalations_send",
+    "final_check_answer",
+    "final_check_reminders_send",
     "ledger_write",
     "lost_emails_resend",
     "notification_email_send",

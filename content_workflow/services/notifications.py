@@ -203,9 +203,18 @@ def _subject(text):
 
 def _action_lines(notification):
     """One-click links for the expert a request is with (content_workflow/email_links.py):
-    accept or decline while it is assigned to them, the input form once accepted."""
+    accept or decline while it is assigned to them, the input form once accepted; and
+    approving a final check that waits for them."""
     from content_workflow import email_links
 
+    if notification.kind == Notification.Kind.FINAL_CHECK and notification.params.get("check"):
+        from content_workflow.models import FinalCheck
+
+        check = FinalCheck.objects.filter(pk=notification.params["check"], verdict=FinalCheck.Verdict.PENDING).first()
+        if check is None or check.expert_id != notification.recipient_id:
+            return []
+        url = email_links.action_url(notification.recipient_id, check.pk, email_links.APPROVE_CHECK)
+        return [f"{_('Approve the final check')}: {url}"]
     request = notification.request
     if request is None or request.assignee_id != notification.recipient_id:
         return []

@@ -274,6 +274,10 @@ def piece_transition(*, piece, actor, action, note="", published_url="", publish
         note=note,
         data=data,
     )
+    if wanted == PieceStatus.IN_FINAL_CHECK:
+        from content_workflow.services.checks import final_checks_open
+
+        final_checks_open(locked)
     return locked
 
 

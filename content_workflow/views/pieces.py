@@ -23,7 +23,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from content_workflow import pieces_selectors as selectors
 from content_workflow import services
 from content_workflow.api.filters import ContentPieceFilter
-from content_workflow.forms_pieces import PieceForm, PieceTransitionForm, PublishForm, RescheduleForm, version_numbers
+from content_workflow.forms_pieces import (
+    FinalCheckForm,
+    PieceForm,
+    PieceTransitionForm,
+    PublishForm,
+    RescheduleForm,
+    version_numbers,
+)
 from content_workflow.models import ContentVersion
 from content_workflow.permissions import can_create_piece, can_edit_piece, can_request, piece_actors_for, piece_team_ids
 from content_workflow.piece_diff import version_diff
@@ -148,6 +155,10 @@ def request_form_url(piece):
 @require_safe
 def piece_detail(request, pk):
     piece = get_object_or_404(selectors.piece_detail(request.user), pk=pk)
+    return _render_detail(request, piece)
+
+
+def _render_detail(request, piece, *, check_form=None, status=200):
     actors = piece_actors_for(request.user, piece)
     actions = next_piece_actions(piece.status, actors)
     feeding = list(piece.requests.all())
@@ -171,8 +182,48 @@ def piece_detail(request, pk):
             if can_edit
             else None,
             "publish_form": PublishForm() if "publish" in actions else None,
+            **_checks_context(request.user, piece, check_form),
         },
+        status=status,
     )
+
+
+def _checks_context(user, piece, form=None):
+    """The latest round of final checks, and the reader's own pending one with its form."""
+    checks = list(piece.checks.select_related("expert").order_by("-round", "expert__last_name", "expert_id"))
+    latest = [check for check in checks if check.round == checks[0].round] if checks else []
+    mine = next((check for check in latest if check.expert_id == user.pk and check.is_pending), None)
+    return {
+        "checks": latest,
+        "my_check": mine,
+        "check_form": (form or FinalCheckForm()) if mine is not None and piece.status == "in_final_check" else None,
+        "quoted": list({check.expert_id: check.expert for check in checks if check.quote_consent}.values()),
+    }
+
+
+@login_required
+@require_POST
+def piece_check(request, pk):
+    """The expert answers their final check of the piece, through `services.final_check_answer`."""
+    piece = get_object_or_404(selectors.piece_detail(request.user), pk=pk)
+    check = piece.checks.filter(expert=request.user, verdict="pending").order_by("-round").first()
+    if check is None:
+        messages.info(request, _("No final check of this piece is waiting for you."))
+        return redirect(_detail_url(piece))
+    form = FinalCheckForm(request.POST)
+    if form.is_valid():
+        try:
+            services.final_check_answer(check=check, actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            add_service_errors(form, exc, rename={"comments": "text_1"})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect(_detail_url(piece))
+        else:
+            messages.success(request, _("Thank you: your answer is recorded and the owner is told."))
+            return redirect(_detail_url(piece))
+    messages.error(request, _("Please correct the answer below."))
+    return _render_detail(request, piece, check_form=form, status=400)
 
 
 @login_required

@@ -56,6 +56,8 @@ SAMPLES = {
         "start": "2027-01-04",
         "end": "2027-01-15",
     },
+    "final_check": {"title": "Preise erklärt", "answer_by": "2027-01-14T20:32:00+00:00", "check": 7},
+    "final_check_done": {"expert": "Erik Becker", "title": "Preise erklärt", "variant": "changes_requested"},
 }
 
 # Words of the English sentences that have no business in a German one.

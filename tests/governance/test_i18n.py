@@ -32,7 +32,9 @@ def test_every_string_marked_in_the_code_is_in_the_german_catalogue(tmp_path, se
     monkeypatch.chdir(tmp_path)
     call_command("makemessages", locale=["de"], no_obsolete=True, verbosity=0)
     fresh = polib.pofile(str(tmp_path / "locale" / "de" / "LC_MESSAGES" / "django.po"))
-    missing = sorted(entry.msgid for entry in fresh.untranslated_entries())
+    # A new string close to an old one comes out fuzzy (the old one's German, guessed):
+    # that is no translation either.
+    missing = sorted(entry.msgid for entry in [*fresh.untranslated_entries(), *fresh.fuzzy_entries()])
     assert missing == [], f"{len(missing)} strings lack German (run `make messages` and translate): {missing[:10]}"
 
 
