@@ -290,11 +290,16 @@ RATING_EDIT_DAYS = env_int("RATING_EDIT_DAYS", 7, minimum=0)
 # Off by default: in Germany a works council must agree to per-person performance figures;
 # turn it on only where that agreement exists (governance/recognition.py).
 PERSON_FIGURES = env_bool("PERSON_FIGURES", False)
+# Assessments are personal data with a purpose that fades: older ones are deleted daily
+# (governance/personal_data.py). Three years by default.
+ASSESSMENT_RETENTION_DAYS = env_int("ASSESSMENT_RETENTION_DAYS", 3 * 365, minimum=1)
 # Time-based work lives here and reads the database; no task is scheduled with an ETA.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "governance.tasks.clear_expired_sessions", "schedule": 6 * 3600},
     # Idempotent per person and week (governance/digest.py): hourly catches up a missed Monday.
     "governance-weekly-digests": {"task": "governance.tasks.send_weekly_digests", "schedule": 3600},
+    # Retention of assessments (ASSESSMENT_RETENTION_DAYS): idempotent, daily is enough.
+    "governance-expire-assessments": {"task": "governance.tasks.expire_old_assessments", "schedule": 24 * 3600},
     # Expert input workflow: each job is idempotent and cheap when there is nothing to do.
     # A sweep that no worker took before the next one is due is dropped, not piled up.
     "content-workflow-sweep": {

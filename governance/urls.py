@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from governance.views import accounts, dashboards, exports, favicon, health
+from governance.views import accounts, dashboards, exports, favicon, health, personal_data
 
 admin.site.site_header = "Social media governance"
 # Bodies over the size limit and other requests Django refuses answer JSON under /api/,
@@ -19,6 +19,10 @@ urlpatterns = [
     path("dashboard/<slug:role>/", dashboards.dashboard, name="dashboard"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/profile/", accounts.profile, name="profile"),
+    path("accounts/profile/data.json", personal_data.my_data, name="my_data"),
+    path("accounts/people/<int:pk>/data.json", personal_data.person_data, name="person_data"),
+    path("accounts/people/<int:pk>/erase/", personal_data.person_erase, name="person_erase"),
+    path("privacy/", personal_data.processing_record, name="processing_record"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
