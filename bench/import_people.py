@@ -45,9 +45,7 @@ def make_csv(count, slugs, *, seed, changed=0.0):
         manager = "yes" if chosen.random() < 0.05 else "no"
         language = chosen.choice(["en", "de"])
         slug = slugs[i % len(slugs)]
-        lines.append(
-            f"person{i}@{DOMAIN},First{i},Last{i},{slug},{function},{capacity},{tags},{manager},{language}"
-        )
+        lines.append(f"person{i}@{DOMAIN},First{i},Last{i},{slug},{function},{capacity},{tags},{manager},{language}")
     return "\n".join(lines)
 
 
