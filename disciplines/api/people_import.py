@@ -46,7 +46,8 @@ class PeopleImportView(APIView):
         request=PeopleImportRequest,
         responses={
             200: PlanSerializer,
-            400: OpenApiResponse(PlanSerializer, description="Rows with errors (nothing saved), or a malformed body."),
+            # Either the result (rows with errors: nothing saved) or a body naming the malformed field.
+            400: OpenApiResponse(description="Rows with errors (the result, nothing saved), or a malformed body."),
             403: OpenApiResponse(description="Only governance leads import people."),
         },
     )
