@@ -44,7 +44,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -97,6 +97,10 @@ FALSE = {"", "0", "no", "n", "false", "nein", "falsch"}
 
 class ImportError_(ValidationError):
     """The whole input is unusable (no e-mail column, too many rows, not text)."""
+
+
+class ImportConflict(ImportError_):
+    """A concurrent change made the apply fail; nothing was saved and a retry is safe."""
 
 
 @dataclass
@@ -670,11 +674,18 @@ def people_import(*, actor, rows, apply=False, deactivate_missing=False):
         raise PermissionDenied(_("Only governance leads import people."))
     if not apply:
         return _plan(rows, actor=actor, deactivate_missing=deactivate_missing)
-    with transaction.atomic():
-        plan = _plan(rows, actor=actor, deactivate_missing=deactivate_missing, lock=True)
-        if plan.ok:
-            _execute(plan)
-            plan.applied = True
+    try:
+        with transaction.atomic():
+            plan = _plan(rows, actor=actor, deactivate_missing=deactivate_missing, lock=True)
+            if plan.ok:
+                _execute(plan)
+                plan.applied = True
+    except IntegrityError:
+        # Another import (or an admin) created one of these people or memberships at the
+        # same moment; the transaction is rolled back whole, and running it again is safe.
+        raise ImportConflict(
+            _("Someone changed these people at the same moment; nothing was saved. Try again.")
+        ) from None
     return plan
 
 

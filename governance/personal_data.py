@@ -114,6 +114,16 @@ def text_columns(model):
     return [f for f in model._meta.concrete_fields if f.get_internal_type() in TEXT_TYPES]
 
 
+def free_text_columns(model):
+    """The text columns a mention may be replaced in: not choices, slugs or unique keys,
+    whose values mean something to the code (a status, a token, an idempotency key)."""
+    return [
+        f
+        for f in text_columns(model)
+        if not f.choices and not f.unique and f.get_internal_type() != "SlugField" and not f.primary_key
+    ]
+
+
 # --- Export ---------------------------------------------------------------------------------------
 
 
@@ -297,12 +307,16 @@ def personal_data_erase(*, actor, user):
                 report["deleted"][label] = count
 
     if identifiers:
-        pattern = re.compile("|".join(re.escape(ident) for ident in identifiers), re.IGNORECASE)
+        # Whole words only: a user name such as "eva" must not change "relevant". The database
+        # finds the candidates (a superset); the pattern decides.
+        pattern = re.compile("|".join(rf"(?<!\w){re.escape(ident)}(?!\w)" for ident in identifiers), re.IGNORECASE)
         for model in _scrubbable_models():
-            for field in text_columns(model):
+            for field in free_text_columns(model):
                 for pk, value in _mentions(model, field, identifiers).values_list("pk", field.name).iterator():
-                    model._default_manager.filter(pk=pk).update(**{field.name: _replace(value, pattern, replacement)})
-                    report["replaced"] += 1
+                    replaced = _replace(value, pattern, replacement)
+                    if replaced != value:
+                        model._default_manager.filter(pk=pk).update(**{field.name: replaced})
+                        report["replaced"] += 1
 
     user.groups.clear()
     user.user_permissions.clear()

@@ -49,6 +49,7 @@ class PeopleImportView(APIView):
             # Either the result (rows with errors: nothing saved) or a body naming the malformed field.
             400: OpenApiResponse(description="Rows with errors (the result, nothing saved), or a malformed body."),
             403: OpenApiResponse(description="Only governance leads import people."),
+            409: OpenApiResponse(description="A concurrent change; nothing was saved, send it again."),
         },
     )
     def post(self, request):
@@ -59,14 +60,17 @@ class PeopleImportView(APIView):
         body.is_valid(raise_exception=True)
         try:
             rows = people_import.rows_from_json(body.validated_data["rows"])
+            plan = people_import.people_import(
+                actor=request.user,
+                rows=rows,
+                apply=body.validated_data["apply"],
+                deactivate_missing=body.validated_data["deactivate_missing"],
+            )
+        except people_import.ImportConflict as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
         except people_import.ImportError_ as exc:
-            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
-        plan = people_import.people_import(
-            actor=request.user,
-            rows=rows,
-            apply=body.validated_data["apply"],
-            deactivate_missing=body.validated_data["deactivate_missing"],
-        )
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"rows": exc.messages}
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         answer = plan.as_dict(limit=LISTED)
         failed = body.validated_data["apply"] and not plan.applied
         return Response(answer, status=status.HTTP_400_BAD_REQUEST if failed else status.HTTP_200_OK)

@@ -326,3 +326,18 @@ def test_command_with_bad_rows_fails_and_saves_nothing(tmp_path, disciplines, ca
         call_command("import_people", str(path), "--apply")
     assert "row 4: discipline" in capsys.readouterr().err
     assert not User.objects.filter(email="ok@example.com").exists()
+
+
+def test_a_concurrent_change_saves_nothing_and_says_so(api_for, lead, disciplines, monkeypatch):
+    from django.db import IntegrityError
+
+    from disciplines import people_import as module
+
+    def clash(plan):
+        module.get_user_model().objects.bulk_create(plan.ops["new_users"])
+        raise IntegrityError("duplicate key")
+
+    monkeypatch.setattr(module, "_execute", clash)
+    response = api_for(lead).post("/api/v1/people-import/", {"rows": JSON_ROWS, "apply": True}, format="json")
+    assert response.status_code == 409 and "Try again" in response.json()["detail"]
+    assert not User.objects.filter(email="ada@example.com").exists()

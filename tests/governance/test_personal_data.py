@@ -224,6 +224,17 @@ def test_names_typed_into_the_timeline_stay_and_are_counted(history, team, clien
     ]
 
 
+def test_only_whole_words_are_replaced_and_keys_stay(history, team, disciplines):
+    """A short user name ("eva") must not change "relevant"; choices and keys are never touched."""
+    eva, _request = history
+    product = disciplines["product"]
+    product.description = "Relevant evaluations. Ask eva or Eva."
+    product.save()
+    personal_data.personal_data_erase(actor=team.admin, user=eva)
+    product.refresh_from_db()
+    assert product.description == f"Relevant evaluations. Ask Erased person {eva.pk} or Erased person {eva.pk}."
+
+
 def test_history_pages_show_the_pseudonym(history, team, client_for):
     eva, request = history
     personal_data.personal_data_erase(actor=team.admin, user=eva)

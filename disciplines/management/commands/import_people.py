@@ -36,9 +36,12 @@ class Command(BaseCommand):
         except ImportError_ as exc:
             raise CommandError(" ".join(exc.messages)) from None
         # Whoever runs a command on the server is trusted: no actor, no permission check.
-        plan = people_import(
-            actor=None, rows=rows, apply=options["apply"], deactivate_missing=options["deactivate_missing"]
-        )
+        try:
+            plan = people_import(
+                actor=None, rows=rows, apply=options["apply"], deactivate_missing=options["deactivate_missing"]
+            )
+        except ImportError_ as exc:  # a concurrent change: nothing saved, run it again
+            raise CommandError(" ".join(exc.messages)) from None
         if options["json"]:
             self.stdout.write(json.dumps(plan.as_dict(), indent=2, default=str))
         else:
