@@ -568,8 +568,7 @@ def _plan(rows, *, actor, deactivate_missing, lock=False):
             item = expertise.get(key)
             if item is None:
                 ops["new_expertise"].append((user, Expertise(tags=row.tags)))
-                if found:
-                    changes.append(_("topics: %(tags)s") % {"tags": ", ".join(row.tags)})
+                changes.append(_("topics: %(tags)s") % {"tags": ", ".join(row.tags)})
             elif item.tags != row.tags:
                 changes.append(
                     _("topics: %(old)s → %(new)s") % {"old": ", ".join(item.tags), "new": ", ".join(row.tags)}
@@ -580,8 +579,7 @@ def _plan(rows, *, actor, deactivate_missing, lock=False):
             profile = profiles.get(key)
             if profile is None:
                 ops["new_profiles"].append((user, UserProfile(language=row.language)))
-                if found:
-                    changes.append(_("language: %(language)s") % {"language": row.language})
+                changes.append(_("language: %(language)s") % {"language": row.language})
             elif profile.language != row.language:
                 changes.append(_("language: %(old)s → %(new)s") % {"old": profile.language or "–", "new": row.language})
                 profile.language = row.language
