@@ -89,7 +89,7 @@ def people_import_page(request):
             form.add_error("file", exc.messages)
         else:
             plan = people_import.people_import(actor=request.user, rows=rows, deactivate_missing=deactivate)
-            text = content.decode("utf-8-sig")  # parse_csv has decoded it already
+            text = people_import.decode(content)  # parse_csv has read it as this text
             context.update(_result_context(plan), payload=_sign(request.user, text, deactivate), deactivate=deactivate)
     context["form"] = form
     return _render(request, "disciplines/people_import.html", context)

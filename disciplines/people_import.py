@@ -90,6 +90,15 @@ COLUMNS = {
     "manager_flag": "manager",
     "is_manager": "manager",
     "language": "language",
+    # The same in German, as a German directory export names them.
+    "vorname": "first_name",
+    "nachname": "last_name",
+    "disziplin": "discipline",
+    "funktion": "function",
+    "wochenkapazität": "capacity",
+    "wochenstunden": "capacity",
+    "themen": "tags",
+    "sprache": "language",
 }
 TRUE = {"1", "yes", "y", "true", "x", "ja", "j", "wahr"}
 FALSE = {"", "0", "no", "n", "false", "nein", "falsch"}
@@ -191,15 +200,25 @@ def _header_key(name):
     return "_".join(str(name or "").strip().lower().replace("-", " ").replace("_", " ").split())
 
 
+def decode(content):
+    """The text of an uploaded file: UTF-8 (with or without BOM), else Windows-1252, which
+    is what Excel writes as plain "CSV" in Germany."""
+    if isinstance(content, str):
+        return content.lstrip("\ufeff")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportError_(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")) from None
+
+
 def parse_csv(content):
-    """Rows of a CSV file (bytes or text; comma, semicolon or tab separated, UTF-8 with or
-    without BOM) as (row number, dict) pairs with the fields of COLUMNS."""
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportError_(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")) from None
-    content = content.lstrip("\ufeff")
+    """Rows of a CSV file (bytes or text; comma, semicolon or tab separated; see `decode`)
+    as (row number, dict) pairs with the fields of COLUMNS."""
+    content = decode(content)
     if not content.strip():
         raise ImportError_(_("The file is empty."))
     first_line = content.split("\n", 1)[0]

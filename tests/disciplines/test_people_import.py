@@ -341,3 +341,13 @@ def test_a_concurrent_change_saves_nothing_and_says_so(api_for, lead, discipline
     response = api_for(lead).post("/api/v1/people-import/", {"rows": JSON_ROWS, "apply": True}, format="json")
     assert response.status_code == 409 and "Try again" in response.json()["detail"]
     assert not User.objects.filter(email="ada@example.com").exists()
+
+
+def test_excel_csv_with_semicolons_in_windows_1252(lead, disciplines):
+    content = (
+        "E-Mail;Vorname;Nachname;Disziplin;Funktion;Wochenstunden\n"
+        "j.mueller@example.com;Jörg;Müller;Vertrieb;Experte;2,5\n"
+    )
+    plan = people_import(actor=lead, rows=parse_csv(content.encode("cp1252")), apply=True)
+    assert plan.applied, plan.errors
+    assert User.objects.get(email="j.mueller@example.com").last_name == "Müller"
