@@ -100,6 +100,7 @@ COLUMNS = {
     "themen": "tags",
     "sprache": "language",
 }
+ERROR_COLUMN = {"capacity": "weekly_capacity", "tags": "expertise"}
 TRUE = {"1", "yes", "y", "true", "x", "ja", "j", "wahr"}
 FALSE = {"", "0", "no", "n", "false", "nein", "falsch"}
 
@@ -164,7 +165,8 @@ class Plan:
     def add_error(self, row, field_name, message, email=""):
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append(RowError(row, field_name, str(message), email))
+            # Named as the sample file names the column.
+            self.errors.append(RowError(row, ERROR_COLUMN.get(field_name, field_name), str(message), email))
 
     def summary(self):
         return {

@@ -130,7 +130,7 @@ def test_bad_rows_are_reported_with_row_numbers_and_nothing_is_saved(disciplines
     assert {(e.row, e.field) for e in plan.errors} == {
         (3, "email"),
         (4, "discipline"),
-        (5, "capacity"),
+        (5, "weekly_capacity"),
         (6, "email"),
         (7, "function"),
     }
@@ -291,7 +291,7 @@ def test_api_bad_rows_answer_400_with_row_numbers(api_for, lead, disciplines):
     rows = [*JSON_ROWS, {"email": "bad", "discipline": "product", "function": "expert", "weekly_capacity": -1}]
     response = api_for(lead).post("/api/v1/people-import/", {"rows": rows, "apply": True}, format="json")
     assert response.status_code == 400
-    assert {(e["row"], e["field"]) for e in response.json()["errors"]} == {(3, "email"), (3, "capacity")}
+    assert {(e["row"], e["field"]) for e in response.json()["errors"]} == {(3, "email"), (3, "weekly_capacity")}
     assert not User.objects.filter(email="ada@example.com").exists()
 
 
