@@ -43,6 +43,8 @@ def urls_for(role, *, request_id, model_id, discipline):
     """Every page and API list of `role`, with real ids of objects it may open."""
     pages = [
         f"/dashboard/{role}/",
+        # The figures for a custom range and one discipline (governance.figures_filter).
+        f"/dashboard/{role}/?period=custom&from=2025-01-01&to=2025-12-31&scope=discipline-{discipline}",
         "/requests/",
         "/requests/?show=all",
         "/requests/?status=assigned",

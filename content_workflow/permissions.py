@@ -18,6 +18,7 @@ from django.utils import timezone
 from content_workflow.transitions import Actor, Status
 from disciplines.models import Membership
 from governance.access import Role, has_role
+from governance.request_cache import remembered
 
 APPROVE_BUDGET = "approve_timebudget"
 VIEW_BUDGET = "view_timebudget"
@@ -72,7 +73,12 @@ def managed_discipline_ids(user, *, today=None):
     if not user.is_authenticated:
         return set()
     today = today or timezone.localdate()
-    return {row["discipline_id"] for row in managed_discipline_subquery(user, today)}
+
+    def read():
+        return frozenset(row["discipline_id"] for row in managed_discipline_subquery(user, today))
+
+    # Pages ask this in several places (scope, cards, visibility): once per page view.
+    return set(remembered(("managed_disciplines", user.pk, today), read))
 
 
 def can_manage_discipline(user, discipline, *, today=None):

@@ -4,6 +4,7 @@ Every reader fails loudly with the variable's name and what was wrong, so a typo
 deployment stops start-up instead of silently falling back to a default.
 """
 
+import json
 import os
 from urllib.parse import urlsplit
 
@@ -54,6 +55,20 @@ def env_list(name, default=()):
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_json_object(name, default=None):
+    """A JSON object (a mapping), e.g. OIDC_ROLE_MAP='{"gov-leads": "governance_lead"}'."""
+    value = _raw(name)
+    if value is None or value == "":
+        return dict(default or {})
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON object; {exc}.") from None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object ({{...}}); got {value!r}.")
+    return parsed
 
 
 def env_cache(name):

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from governance import oidc
 from governance.views import accounts, dashboards, exports, favicon, health, personal_data
 
 admin.site.site_header = "Social media governance"
@@ -23,7 +24,10 @@ urlpatterns = [
     path("accounts/people/<int:pk>/data.json", personal_data.person_data, name="person_data"),
     path("accounts/people/<int:pk>/erase/", personal_data.person_erase, name="person_erase"),
     path("privacy/", personal_data.processing_record, name="processing_record"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", oidc.LogoutView.as_view(), name="logout"),
+    # Single sign-on (governance/oidc.py): 404 while OIDC_CLIENT_ID is not set.
+    path("oidc/authenticate/", oidc.SignInView.as_view(), name="oidc_sign_in"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc_callback"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("models/", include("governance.model_urls")),

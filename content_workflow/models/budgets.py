@@ -197,7 +197,11 @@ class TimeAllocationRequest(models.Model):
             ),
             models.CheckConstraint(condition=Q(hours_requested__gt=0), name="cw_allocation_hours_positive"),
         ]
-        indexes = [models.Index(fields=["discipline", "status"], name="cw_allocation_discipline")]
+        indexes = [
+            models.Index(fields=["discipline", "status"], name="cw_allocation_discipline"),
+            # The period figures: extra time asked for in a window (governance.reporting).
+            models.Index(fields=["created_at"], name="cw_allocation_created"),
+        ]
 
     def __str__(self):
         return f"{self.request}: {self.hours_requested} h"

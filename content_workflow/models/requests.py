@@ -181,6 +181,11 @@ class ExpertInputRequest(models.Model):
             models.Index(fields=["created_at", "id"], name="cw_request_created"),
             # The dashboards' delivery figures look at a recent window of deliveries.
             models.Index(fields=["delivered_at"], name="cw_request_delivered"),
+            # The period figures count requests submitted, completed and cancelled in a
+            # window (governance.reporting: one query, a bitmap OR of these three ranges).
+            models.Index(fields=["submitted_at"], name="cw_request_submitted"),
+            models.Index(fields=["completed_at"], name="cw_request_completed"),
+            models.Index(fields=["cancelled_at"], name="cw_request_cancelled"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(estimated_hours__gt=0), name="cw_request_estimate_positive"),

@@ -124,7 +124,14 @@ class ExpertiseSerializer(strict.ModelSerializer):
 
     class Meta:
         model = Expertise
-        fields = ["id", "user", "tags", "profile"]
+        fields = ["id", "user", "tags", "profile", "recognition_opt_in"]
+        read_only_fields = ["recognition_opt_in"]  # the person's own: PUT /api/v1/expertise/me/recognition/
+
+
+class RecognitionSerializer(serializers.Serializer):
+    opt_in = strict.BooleanField(
+        help_text=_("True: the management dashboard may name you beside your most thanked contributions.")
+    )
 
 
 class AbsenceSerializer(strict.ModelSerializer):

@@ -9,6 +9,9 @@ discipline by its slug with `?slug=marketing`.
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
 from disciplines import filters, selectors, services
 from disciplines.api import serializers as s
@@ -161,6 +164,25 @@ class ExpertiseViewSet(CatalogueViewSet):
 
     def save_service(self, **kwargs):
         return services.expertise_save(**kwargs)
+
+    @extend_schema(
+        summary="Your consent to be named for your thanked contributions",
+        description="GET reads it; PUT sets it. Only for yourself: nobody else decides whether you are named.",
+        request=s.RecognitionSerializer,
+        responses={200: s.RecognitionSerializer, 400: ERRORS[400]},
+    )
+    @action(detail=False, methods=["get", "put"], url_path="me/recognition", permission_classes=[IsAuthenticated])
+    def my_recognition(self, request):
+        if request.method == "PUT":
+            body = s.RecognitionSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            with service_write():
+                expertise = services.recognition_opt_in_set(
+                    actor=request.user, user=request.user, opt_in=body.validated_data["opt_in"]
+                )
+        else:
+            expertise = Expertise.objects.filter(user=request.user).first() or Expertise(user=request.user)
+        return Response(s.RecognitionSerializer({"opt_in": expertise.recognition_opt_in}).data)
 
 
 @extend_schema_view(**_docs(s.AbsenceSerializer))

@@ -33,6 +33,13 @@ class URLField(StrictString, serializers.URLField):
     pass
 
 
+class BooleanField(serializers.BooleanField):
+    """Required in form bodies too: DRF reads a form field that is missing as False (an
+    unticked checkbox), so a form body without it would be taken as an answer."""
+
+    default_empty_html = serializers.empty
+
+
 class ModelSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,

@@ -2,6 +2,7 @@
 
     {% load governance_figures %}
     {{ figure|figure_value }}        a Figure in its unit ("6 h", "83 %", "2.5 days", "4.0 / 5")
+    {% figure_change figure as change %}  "+12 % vs previous period" (from the context's `changes`)
     {% period_menu %}                the period links of a dashboard
     {% hours_card %}  {% delivery_card %}  {% status_card %}   the executive dashboard's cards
     {% health_card %}                model health, each count linking to the rows it counts
@@ -42,6 +43,42 @@ def figure_value(figure):
     return "–" if value is None else str(value)
 
 
+def _signed(number, decimals=0):
+    from django.utils.formats import number_format
+
+    if not number:
+        return "±0"
+    sign = "+" if number > 0 else "\u2212"
+    return sign + number_format(abs(number), decimal_pos=decimals)
+
+
+@register.simple_tag(takes_context=True)
+def figure_change(context, figure):
+    """The figure against the previous period of the same length ("+12 % vs previous
+    period"), from the context's `changes` ({key: Change}); "" when there is nothing to
+    compare (no figure then, withheld, or a card without changes)."""
+    return change_text(context.get("changes"), figure)
+
+
+def change_text(changes, figure):
+    change = (changes or {}).get(figure.key)
+    if change is None or change.previous is None:
+        return ""
+    if change.unit == "share":
+        points = round(change.points)
+        return _("%(change)s points vs previous period") % {"change": _signed(points)}
+    if change.relative is None:
+        # Nothing then and nothing now says nothing.
+        return "" if not change.value else _("none in the previous period")
+    return _("%(change)s %% vs previous period") % {"change": _signed(round(change.relative * 100))}
+
+
+@register.filter
+def hours_unit(value):
+    """Hours with their unit: "4.5 h"."""
+    return _("%(hours)s h") % {"hours": hours(value)}
+
+
 def period_label(period):
     from django.utils.formats import date_format
 
@@ -71,36 +108,101 @@ def _cached(context, name, compute):
 
 
 def _scope(context):
+    """The scope the page chose (`figures_scope`, see governance.figures_filter), else
+    everything the reader may see."""
+    chosen = context.get("figures_scope")
+    if chosen is not None:
+        return chosen
     return _cached(context, "scope", lambda request: reporting.Scope.for_user(request.user))
 
 
-def _hours(context):
+def _reports(context):
+    """The period's figures and the previous period's (for the change), computed together
+    once per page: the queries of one period (reporting.reports_by_period)."""
     period, scope = _period(context), _scope(context)
-    return _cached(context, "hours", lambda request: reporting.hours_by_discipline(period, scope))
+    return _cached(
+        context,
+        "reports",
+        lambda request: reporting.reports_by_period(
+            [period, period.previous()], scope, disciplines=_known_disciplines(context)
+        ),
+    )
+
+
+def _known_disciplines(context):
+    """Every discipline, if the page's filter read them already (else None: a query)."""
+    chosen = context.get("figures_filter")
+    return chosen.disciplines if chosen is not None else None
+
+
+def _hours(context):
+    return _reports(context)[0].hours
+
+
+def _delivery(context):
+    return _reports(context)[0].delivery
+
+
+def _figures(context):
+    """The period's figures, {key: Figure}."""
+    return _reports(context)[0].figures
+
+
+def _changes(context):
+    """{key: Change} against the previous period of the same length."""
+    return _cached(
+        context, "changes", lambda request: reporting.compare(_figures(context), _reports(context)[1].figures)
+    )
 
 
 @register.inclusion_tag("governance/_period_menu.html", takes_context=True)
 def period_menu(context):
+    """The period links, the custom range and the scope (governance.figures_filter)."""
     current = context.get("period_key", reporting.DEFAULT_PERIOD)
+    chosen = context.get("figures_filter")
     return {
         "choices": [(key, label, key == current) for key, (label, _compute) in reporting.PERIOD_CHOICES.items()],
         "period": _period(context),
+        "chosen": chosen,
+        # The links keep a scope that was chosen (and drop one that named nothing).
+        "scope_param": chosen.scope_key if chosen and chosen.scope_key != "all" else None,
+        "request": context["request"],
     }
 
 
 @register.inclusion_tag("content_workflow/_manage_card_budgets.html", takes_context=True)
 def hours_card(context):
     figures = _hours(context)
-    return {"hours": figures, "rows": figures.rows, "scale": figures.scale, "period": figures.period, "manager": False}
+    return {
+        "hours": figures,
+        "rows": figures.rows,
+        "scale": figures.scale,
+        "period": figures.period,
+        "manager": False,
+        "changes": _changes(context),
+    }
 
 
 @register.inclusion_tag("governance/_figures_delivery.html", takes_context=True)
 def delivery_card(context):
-    period, scope = _period(context), _scope(context)
     return {
-        "delivery": reporting.delivery_figures(period, scope, hours=_hours(context)),
-        "period": period,
+        "delivery": _delivery(context),
+        "period": _period(context),
         "min_people": reporting.MIN_PEOPLE,
+        "changes": _changes(context),
+    }
+
+
+@register.inclusion_tag("governance/_figures_flow.html", takes_context=True)
+def flow_card(context):
+    """Requests through the period and extra time asked for, with their change."""
+    figures = _figures(context)
+    return {
+        "flow": [figures[key] for key in reporting.FLOW_KEYS],
+        "allocations": [figures[key] for key in reporting.ALLOCATION_KEYS],
+        "period": _period(context),
+        "min_people": reporting.MIN_PEOPLE,
+        "changes": _changes(context),
     }
 
 
@@ -141,15 +243,92 @@ def health_card(context):
     return {"health": health, "links": links, "whole": scope.is_everything}
 
 
+# --- Charts ------------------------------------------------------------------------------------
+
+
+@register.inclusion_tag("governance/_figures_trend.html", takes_context=True)
+def trend_card(context):
+    """Twelve months of hours and requests, as columns with their data tables."""
+    from django.utils.formats import date_format
+
+    from content_workflow import charts as bars
+    from governance import charts
+
+    period, scope = _period(context), _scope(context)
+    months = reporting.trend(period, scope)
+    columns = [date_format(month.month, "M") for month in months]
+
+    hours_chart = charts.column_chart(
+        columns,
+        [
+            charts.Series("used", bars.USED, _("used"), tuple(month.used for month in months)),
+            charts.Series("overrun", bars.OVERRUN, _("overrun"), tuple(month.overrun for month in months)),
+        ],
+        label=_("Hours used and overrun per month, the last twelve months"),
+        stacked=True,
+        format_value=hours_unit,
+    )
+    requests_chart = charts.column_chart(
+        columns,
+        [
+            charts.Series("opened", OPENED, _("Opened"), tuple(month.opened for month in months)),
+            charts.Series("completed", COMPLETED, _("Completed"), tuple(month.completed for month in months)),
+        ],
+        label=_("Requests opened and completed per month, the last twelve months"),
+        whole=True,
+    )
+    return {
+        "months": months,
+        "hours_chart": hours_chart,
+        "hours_legend": [("used", bars.USED, _("used")), ("overrun", bars.OVERRUN, _("overrun"))],
+        "requests_chart": requests_chart,
+        "requests_legend": [("opened", OPENED, _("Opened")), ("completed", COMPLETED, _("Completed"))],
+    }
+
+
+OPENED = "#0ea5e9"
+COMPLETED = "#15803d"
+
+
+def _discipline_rows(context):
+    period, scope = _period(context), _scope(context)
+    return _cached(
+        context,
+        "discipline_rows",
+        lambda request: reporting.delivery_by_discipline(period, scope, disciplines=_known_disciplines(context)),
+    )
+
+
+def lead_time_bars(rows):
+    """[(row, svg)] of the disciplines with lead times shown: the median filled, on to
+    the 90th percentile, on one scale."""
+    from content_workflow.templatetags.workflow_manage import lead_time as lead_text
+    from governance import charts
+
+    shown = [row for row in rows if not row.suppressed and row.lead_time_p90.value is not None]
+    scale = max((row.lead_time_p90.value for row in shown), default=None)
+    result = []
+    for row in shown:
+        label = _("%(discipline)s: median %(median)s, 90th percentile %(p90)s") % {
+            "discipline": row.discipline.label,
+            "median": lead_text(row.lead_time_median.value),
+            "p90": lead_text(row.lead_time_p90.value),
+        }
+        result.append((row, charts.range_bar(row.lead_time_median.value, row.lead_time_p90.value, scale, label=label)))
+    return result
+
+
 # --- Recognition -------------------------------------------------------------------------------
 
 
 @register.inclusion_tag("governance/_figures_discipline_delivery.html", takes_context=True)
 def discipline_delivery_card(context):
-    period, scope = _period(context), _scope(context)
+    rows = _discipline_rows(context)
     return {
-        "rows": reporting.delivery_by_discipline(period, scope),
-        "period": period,
+        "rows": rows,
+        "lead_bars": lead_time_bars(rows),
+        "legend": [("median", "#1d4ed8", _("median")), ("p90", "#93c5fd", _("90th percentile"))],
+        "period": _period(context),
         "min_people": reporting.MIN_PEOPLE,
     }
 

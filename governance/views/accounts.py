@@ -79,6 +79,22 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from governance import oidc
+
+        context = super().get_context_data(**kwargs)
+        context["sso"] = settings.OIDC_PROVIDER_NAME if oidc.enabled() else None
+        context["password_sign_in"] = oidc.password_sign_in_allowed()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        from governance import oidc
+
+        if not oidc.password_sign_in_allowed():
+            messages.error(request, _("Sign in with %(provider)s.") % {"provider": settings.OIDC_PROVIDER_NAME})
+            return redirect("login")
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         language = accounts.chosen_language(form.get_user())

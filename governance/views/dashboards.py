@@ -6,9 +6,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from governance import reporting, selectors
+from governance import selectors
 from governance.access import Role, log_denied, roles_of
 from governance.celery import app as celery_app
+from governance.figures_filter import FiguresFilter
 from governance.permissions import can_manage_governance
 
 
@@ -36,9 +37,13 @@ def dashboard(request, role):
         "active_model": selectors.active_model(),
         "can_manage_governance": can_manage_governance(request.user),
     }
-    if role == Role.EXECUTIVE:
-        # The figures' cards (governance_figures) all count this one period.
-        context["period_key"], context["period"] = reporting.period_from_query(request.GET.get("period"))
+    if role in (Role.EXECUTIVE, Role.MANAGER):
+        # The figures' cards (governance_figures) all count this one period and scope; a
+        # scope beyond the reader's is PermissionDenied, bad input a message.
+        chosen = FiguresFilter.from_query(request.GET, request.user)
+        context.update(
+            figures_filter=chosen, period_key=chosen.period_key, period=chosen.period, figures_scope=chosen.scope
+        )
     return render(request, f"governance/dashboard_{role.value}.html", context)
 
 

@@ -22,3 +22,39 @@ def test_the_executive_reads_the_figures_and_changes_the_period(
     expect(page).to_have_url(f"{live_server.url}/dashboard/executive/?period=year")
     expect(page.get_by_role("link", name="This year")).to_have_attribute("aria-current", "page")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
+def test_the_executive_picks_a_custom_range_and_a_discipline(
+    demo_data, page, live_server, sign_in, screenshot, width, height
+):
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in("executive")
+    page.get_by_label("Period", exact=True).select_option("custom")
+    page.get_by_label("From").fill("2026-01-01")
+    page.get_by_label("To").fill("2026-03-31")
+    page.get_by_label("Scope").select_option("discipline-product")
+    page.get_by_role("button", name="Show figures").click()
+    expect(page).to_have_url(
+        f"{live_server.url}/dashboard/executive/?period=custom&from=2026-01-01&to=2026-03-31&scope=discipline-product"
+    )
+    expect(page.get_by_label("Scope")).to_have_value("discipline-product")
+    expect(
+        page.get_by_role("img", name="Requests opened and completed per month, the last twelve months")
+    ).to_be_visible()
+    expect(page.get_by_role("table", name="Hours and requests per month")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"executive-range-scope-{width}")
+    # A range that ends before it starts: a message, the page still there.
+    page.goto(f"{live_server.url}/dashboard/executive/?period=custom&from=2026-03-31&to=2026-01-01")
+    expect(page.get_by_role("alert")).to_contain_text("The range ends before it starts")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
+def test_the_manager_reads_their_disciplines_figures(demo_data, page, live_server, sign_in, screenshot, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in("manager")
+    expect(page.get_by_role("heading", name="Requests in the period", exact=False)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"manager-figures-{width}")

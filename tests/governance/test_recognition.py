@@ -80,7 +80,8 @@ def test_a_discipline_with_fewer_than_3_people_shows_no_numbers(known, team):
     assert product.suppressed and product.people == 2
     assert all(figure.suppressed and figure.value is None for figure in product.figures)
     assert not marketing.suppressed and marketing.people == 3
-    assert [figure.value for figure in marketing.figures] == [3, D(6), datetime.timedelta(days=2), 3.0]
+    two_days = datetime.timedelta(days=2)  # median, 90th percentile and average alike
+    assert [figure.value for figure in marketing.figures] == [3, D(6), two_days, two_days, two_days, 3.0]
 
 
 def test_a_small_scope_and_a_total_that_would_give_it_away_are_withheld(known, team):
@@ -241,3 +242,17 @@ def recognition_rows_per_page():
     from governance.templatetags.governance_figures import PERSON_ROWS
 
     return PERSON_ROWS
+
+
+def test_the_api_sets_only_ones_own_consent(known, team, api_for):
+    api = api_for(team.mark)
+    assert api.get("/api/v1/expertise/me/recognition/").json() == {"opt_in": False}
+    response = api.put("/api/v1/expertise/me/recognition/", {"opt_in": True}, format="json")
+    assert response.status_code == 200 and response.json() == {"opt_in": True}
+    assert Expertise.objects.get(user=team.mark).recognition_opt_in is True
+    # The generic expertise endpoint cannot set it for anyone (read-only there).
+    expertise = Expertise.objects.get(user=team.mark)
+    api_for(team.lead).patch(f"/api/v1/expertise/{expertise.pk}/", {"recognition_opt_in": False}, format="json")
+    assert Expertise.objects.get(user=team.mark).recognition_opt_in is True
+    assert api.put("/api/v1/expertise/me/recognition/", {"opt_in": "maybe"}, format="json").status_code == 400
+    assert api_for(None).get("/api/v1/expertise/me/recognition/").status_code in (401, 403)
