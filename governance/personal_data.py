@@ -257,6 +257,19 @@ def name_snapshots(user):
     return total
 
 
+def open_work(user):
+    """Unfinished requests the person asked for and open work assigned to them: the
+    confirmation page asks to hand them over first (erasure does not move them)."""
+    from content_workflow.models import ExpertInputRequest
+    from content_workflow.transitions import FINAL, OPEN_WORK
+
+    requests = ExpertInputRequest.objects
+    return {
+        "assigned": requests.filter(assignee=user, status__in=OPEN_WORK).count(),
+        "requested": requests.filter(requester=user).exclude(status__in=FINAL).count(),
+    }
+
+
 def _delete_sessions(user):
     from django.contrib.sessions.models import Session
 

@@ -83,6 +83,7 @@ def person_erase(request, pk):
         "form": form,
         "pseudonym": personal_data.pseudonym_text(person),
         "snapshots": personal_data.name_snapshots(person),
+        "open_work": personal_data.open_work(person),
     }
     return render(request, "governance/personal_data_erase.html", context)
 

@@ -259,6 +259,14 @@ def test_erasure_page_confirms_first(history, team, client_for):
     assert again.status_code == 200 and b"already erased" in again.content
 
 
+def test_erasure_page_warns_of_open_work(team, routed, client_for):
+    request = routed()
+    page = client_for(team.admin).get(f"/accounts/people/{request.assignee_id}/erase/")
+    assert b"Still open: 1 requests assigned to them and 0 unfinished" in page.content
+    page = client_for(team.admin).get(f"/accounts/people/{team.requester.pk}/erase/")
+    assert b"0 requests assigned to them and 1 unfinished" in page.content
+
+
 def test_only_admins_erase(history, team, client_for):
     eva, _request = history
     for user in (team.lead, team.manager, eva):
