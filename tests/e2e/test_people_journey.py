@@ -30,6 +30,11 @@ def test_admin_imports_the_sample_with_a_dry_run_then_applies_it(
     expect(page.get_by_text("ada.lovelace@example.com")).to_be_visible()
     assert not get_user_model().objects.filter(email="ada.lovelace@example.com").exists()
     screenshot("people-import-dry-run")
+    # On a phone the result's tables become stacked cards: the page does not scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("people-import-dry-run-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("button", name="Apply the import").click()
     expect(page.locator(".message-success")).to_contain_text("Import applied: 4 new people")
     screenshot("people-import-applied")
