@@ -1,4 +1,4 @@
-"""POST /api/v1/people-import/: the people import with JSON rows (disciplines/people_import.py).
+"""POST /api/v1/people-import/: the people import with JSON rows (disciplines/people_import/).
 
 Body: {"rows": [{"email": ..., "name": ..., "discipline": ..., "function": ..., "weekly_capacity": ...,
 "expertise": "a; b" or ["a", "b"], "manager": true, "language": "de"}, ...], "apply": false,

@@ -1,4 +1,4 @@
-"""The people import (disciplines/people_import.py): dry run equals apply, idempotence,
+"""The people import (disciplines/people_import/): dry run equals apply, idempotence,
 bad rows with their numbers and nothing saved, deactivation only when asked, who may
 import, the API's JSON rows and the management command."""
 
@@ -334,10 +334,10 @@ def test_a_concurrent_change_saves_nothing_and_says_so(api_for, lead, discipline
     from disciplines import people_import as module
 
     def clash(plan):
-        module.get_user_model().objects.bulk_create(plan.ops["new_users"])
+        User.objects.bulk_create(plan.ops["new_users"])
         raise IntegrityError("duplicate key")
 
-    monkeypatch.setattr(module, "_execute", clash)
+    monkeypatch.setattr(module, "execute", clash)
     response = api_for(lead).post("/api/v1/people-import/", {"rows": JSON_ROWS, "apply": True}, format="json")
     assert response.status_code == 409 and "Try again" in response.json()["detail"]
     assert not User.objects.filter(email="ada@example.com").exists()

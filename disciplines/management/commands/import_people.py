@@ -1,5 +1,5 @@
 """`manage.py import_people people.csv [--apply] [--deactivate-missing]`: the people import
-for scheduled syncs from a directory export (disciplines/people_import.py).
+for scheduled syncs from a directory export (disciplines/people_import/).
 
 Without --apply it is a dry run. With errors it saves nothing and exits with status 1,
 so a cron job or CI step notices.
