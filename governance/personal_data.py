@@ -244,17 +244,36 @@ def _scrubbable_models():
         yield model
 
 
+def _pattern(identifiers):
+    """Whole words only: a user name such as "eva" must not match "relevant" or "Evans"."""
+    return re.compile("|".join(rf"(?<!\w){re.escape(ident)}(?!\w)" for ident in identifiers), re.IGNORECASE)
+
+
+def _matches(value, pattern):
+    if isinstance(value, str):
+        return bool(pattern.search(value))
+    if isinstance(value, list):
+        return any(_matches(v, pattern) for v in value)
+    if isinstance(value, dict):
+        return any(_matches(v, pattern) for v in value.values())
+    return False
+
+
 def name_snapshots(user):
     """How many rows of the append-only tables mention `user` by name or e-mail (they stay)."""
     identifiers = identifiers_of(user)
     if not identifiers:
         return 0
-    total = 0
+    pattern = _pattern(identifiers)
+    found = set()
     for label in sorted(APPEND_ONLY):
         model = apps.get_model(label)
         for field in text_columns(model):
-            total += _mentions(model, field, identifiers).count()
-    return total
+            # The database finds the candidates (a superset); the pattern decides.
+            for pk, value in _mentions(model, field, identifiers).values_list("pk", field.name).iterator():
+                if _matches(value, pattern):
+                    found.add((label, pk))
+    return len(found)
 
 
 def open_work(user):
@@ -320,9 +339,8 @@ def personal_data_erase(*, actor, user):
                 report["deleted"][label] = count
 
     if identifiers:
-        # Whole words only: a user name such as "eva" must not change "relevant". The database
-        # finds the candidates (a superset); the pattern decides.
-        pattern = re.compile("|".join(rf"(?<!\w){re.escape(ident)}(?!\w)" for ident in identifiers), re.IGNORECASE)
+        # The database finds the candidates (a superset); the pattern decides.
+        pattern = _pattern(identifiers)
         for model in _scrubbable_models():
             for field in free_text_columns(model):
                 for pk, value in _mentions(model, field, identifiers).values_list("pk", field.name).iterator():

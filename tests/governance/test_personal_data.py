@@ -215,6 +215,8 @@ def test_names_typed_into_the_timeline_stay_and_are_counted(history, team, clien
     eva, request = history
     services.request_share(request=request, actor=team.requester, user=team.expert2)  # a name of someone else
     RequestEvent.objects.create(request=request, actor=team.requester, note=f"Asked {NAME[0]} {NAME[1]} by phone")
+    # Her user name inside another word is not her: not counted.
+    RequestEvent.objects.create(request=request, actor=team.requester, note="Shared with Neva Evans, relevant")
     page = client_for(team.admin).get(f"/accounts/people/{eva.pk}/erase/")
     assert b"1 timeline or ledger entry quotes their name" in page.content
     report = personal_data.personal_data_erase(actor=team.admin, user=eva)
