@@ -76,6 +76,11 @@ def urls_for(role, *, request_id, model_id, discipline, piece_id=0):
         "/requests/?show=all&stuck=true",
         "/requests/?show=all&past_due=true",
         "/accounts/profile/",
+        # Personal data: one's own download, and the processing record (issue 13).
+        "/accounts/profile/data.json",
+        "/privacy/",
+        # The people import (leads and admins; others get a 403).
+        "/catalogue/people/import/",
         "/catalogue/people/me/recognition/",
         # The person searches behind the expert and person fields.
         "/requests/experts/?q=an",

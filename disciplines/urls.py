@@ -5,7 +5,7 @@ Fixed paths come before `<slug:slug>/`; forms.RESERVED_SLUGS keeps disciplines f
 
 from django.urls import path
 
-from disciplines import views
+from disciplines import import_views, views
 
 app_name = "disciplines"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("", views.discipline_list, name="list"),
     path("add/", views.discipline_edit, name="create"),
     path("people/", views.people, name="people"),
+    path("people/import/", import_views.people_import_page, name="people_import"),
+    path("people/import/sample.csv", import_views.people_import_sample, name="people_import_sample"),
     path("people/memberships/add/", views.membership_edit, name="membership_create"),
     path("people/memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
     path("people/memberships/<int:pk>/delete/", views.membership_delete, name="membership_delete"),

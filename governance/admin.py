@@ -446,3 +446,37 @@ class UserProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__last_name", "user__email"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
+
+
+# --- People: personal data (governance/personal_data.py) -------------------------------------------
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.admin import UserAdmin  # noqa: E402
+
+
+class PersonAdmin(UserAdmin):
+    """Django's user admin, with the personal data actions: download one person's data,
+    and erase one person (through the confirmation page, which calls the service)."""
+
+    actions = ["download_personal_data", "erase_personal_data"]
+
+    def _one(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one person."), messages.WARNING)
+            return None
+        return queryset.get()
+
+    @admin.action(description=_("Download personal data (JSON)"), permissions=["change"])
+    def download_personal_data(self, request, queryset):
+        person = self._one(request, queryset)
+        return HttpResponseRedirect(reverse("person_data", args=[person.pk])) if person else None
+
+    @admin.action(description=_("Erase personal data…"), permissions=["change"])
+    def erase_personal_data(self, request, queryset):
+        person = self._one(request, queryset)
+        return HttpResponseRedirect(reverse("person_erase", args=[person.pk])) if person else None
+
+
+_User = get_user_model()
+if admin.site.is_registered(_User):
+    admin.site.unregister(_User)
+admin.site.register(_User, PersonAdmin)

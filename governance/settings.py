@@ -320,11 +320,16 @@ PERSON_FIGURES = env_bool("PERSON_FIGURES", False)
 # The dashboards' period figures and trend are kept this long (governance/figures_cache.py);
 # periods that are over, for a day. 0: computed on every view.
 FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 300, minimum=0)
+# Assessments are personal data with a purpose that fades: older ones are deleted daily
+# (governance/personal_data.py). Three years by default.
+ASSESSMENT_RETENTION_DAYS = env_int("ASSESSMENT_RETENTION_DAYS", 3 * 365, minimum=1)
 # Time-based work lives here and reads the database; no task is scheduled with an ETA.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "governance.tasks.clear_expired_sessions", "schedule": 6 * 3600},
     # Idempotent per person and week (governance/digest.py): hourly catches up a missed Monday.
     "governance-weekly-digests": {"task": "governance.tasks.send_weekly_digests", "schedule": 3600},
+    # Retention of assessments (ASSESSMENT_RETENTION_DAYS): idempotent, daily is enough.
+    "governance-expire-assessments": {"task": "governance.tasks.expire_old_assessments", "schedule": 24 * 3600},
     # Expert input workflow: each job is idempotent and cheap when there is nothing to do.
     # A sweep that no worker took before the next one is due is dropped, not piled up.
     "content-workflow-sweep": {

@@ -14,3 +14,11 @@ def send_weekly_digests():
     from governance.digest import weekly_digests_send
 
     return weekly_digests_send()
+
+
+@shared_task
+def expire_old_assessments():
+    """Periodic (daily): delete assessments older than ASSESSMENT_RETENTION_DAYS."""
+    from governance.personal_data import assessments_expire
+
+    return assessments_expire()

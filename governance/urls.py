@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from governance import oidc
-from governance.views import accounts, dashboards, exports, favicon, health
+from governance.views import accounts, dashboards, exports, favicon, health, personal_data
 
 admin.site.site_header = "Social media governance"
 # Bodies over the size limit and other requests Django refuses answer JSON under /api/,
@@ -20,6 +20,10 @@ urlpatterns = [
     path("dashboard/<slug:role>/", dashboards.dashboard, name="dashboard"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/profile/", accounts.profile, name="profile"),
+    path("accounts/profile/data.json", personal_data.my_data, name="my_data"),
+    path("accounts/people/<int:pk>/data.json", personal_data.person_data, name="person_data"),
+    path("accounts/people/<int:pk>/erase/", personal_data.person_erase, name="person_erase"),
+    path("privacy/", personal_data.processing_record, name="processing_record"),
     path("accounts/logout/", oidc.LogoutView.as_view(), name="logout"),
     # Single sign-on (governance/oidc.py): 404 while OIDC_CLIENT_ID is not set.
     path("oidc/authenticate/", oidc.SignInView.as_view(), name="oidc_sign_in"),

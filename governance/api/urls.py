@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from content_workflow.api import piece_views
 from content_workflow.api import views as workflow_views
 from disciplines.api import views as discipline_views
+from disciplines.api.people_import import PeopleImportView
 from governance.api import viewsets as governance_views
 from governance.api.reports import SummaryView
 from governance.api.views import MeView, TokenView
@@ -36,6 +37,7 @@ router.register("content-pieces", piece_views.ContentPieceViewSet, basename="con
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("people-import/", PeopleImportView.as_view(), name="api-people-import"),
     path("reports/summary/", SummaryView.as_view(), name="api-reports-summary"),
     *router.urls,
 ]

@@ -68,11 +68,15 @@ def _pages(user, role, draft):
     urls = urls_for(role, request_id=request_id, model_id=model.pk, discipline="product", piece_id=piece_id)
     # Not the API lists nor the person searches (data, not pages), nor the request list's
     # searches and status filter (fewer rows of the same table as ?show=all), nor the CSV
-    # downloads (files, not pages: the browser would download them).
+    # and JSON downloads (files, not pages: the browser would download them).
     pages = [
         url
         for url in urls
-        if not url.startswith("/api/") and "q=" not in url and "status=" not in url and ".csv" not in url
+        if not url.startswith("/api/")
+        and "q=" not in url
+        and "status=" not in url
+        and ".csv" not in url
+        and ".json" not in url
     ]
     if role == "governance_lead":
         # The editor's pages, on a draft copy of the active model (with all its spokes).
