@@ -126,6 +126,12 @@ def change_text(changes, figure):
 
 
 @register.filter
+def get_item(mapping, key):
+    """`mapping[key]`, or "" when it has none (a link that is not there)."""
+    return (mapping or {}).get(key, "")
+
+
+@register.filter
 def hours_unit(value):
     """Hours with their unit: "4.5 h"."""
     return _("%(hours)s h") % {"hours": hours(value)}
@@ -264,7 +270,23 @@ def flow_card(context):
 
 @register.inclusion_tag("governance/_figures_status.html", takes_context=True)
 def status_card(context):
-    return {"now": reporting.request_status_figures(_scope(context))}
+    scope = _scope(context)
+    now = reporting.request_status_figures(scope)
+    links = {status.value: status_url(status, scope) for group in now.groups for status, _count in group.statuses}
+    overdue = health_url("requests_overdue", scope, reporting.next_month(timezone.localdate()))
+    return {"now": now, "links": links, "overdue_link": overdue}
+
+
+def status_url(status, scope):
+    """The request list of the requests in `status` now, in the scope (what a status row counts)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    query = {"show": "all", "status": status.value if hasattr(status, "value") else status}
+    if not scope.is_everything:
+        query["disciplines"] = ",".join(str(pk) for pk in sorted(scope.discipline_ids)) or "0"
+    return reverse("content_workflow:request_list") + "?" + urlencode(query)
 
 
 # --- Model health ------------------------------------------------------------------------------
@@ -335,6 +357,23 @@ def trend_card(context):
     )
     return {
         "months": months,
+        # Each month's numbers lead to the requests they count.
+        "month_links": zip(
+            months,
+            [
+                {
+                    key: figure_url(figure, reporting.Period.month(month.month), scope)
+                    for key, figure in (
+                        ("used", "hours_used"),
+                        ("overrun", "hours_overrun"),
+                        ("opened", "requests_opened"),
+                        ("completed", "requests_completed"),
+                    )
+                }
+                for month in months
+            ],
+            strict=True,
+        ),
         "hours_chart": hours_chart,
         "hours_legend": [("used", bars.USED, _("used")), ("overrun", bars.OVERRUN, _("overrun"))],
         "requests_chart": requests_chart,
@@ -380,8 +419,16 @@ def lead_time_bars(rows):
 @register.inclusion_tag("governance/_figures_discipline_delivery.html", takes_context=True)
 def discipline_delivery_card(context):
     rows = _discipline_rows(context)
+    period = _period(context)
     return {
         "rows": rows,
+        # Each discipline's count leads to its requests delivered in the period (not for
+        # a withheld row: the list would count what the row hides).
+        "links": {
+            row.discipline.pk: figure_url("contributions", period, reporting.Scope.of({row.discipline.pk}))
+            for row in rows
+            if not row.suppressed
+        },
         "lead_bars": lead_time_bars(rows),
         "legend": [("median", "#1d4ed8", _("median")), ("p90", "#93c5fd", _("90th percentile"))],
         "period": _period(context),

@@ -72,4 +72,17 @@ def test_withheld_figures_do_not_link(march, team, client_for):
     scope = Scope.of({team.marketing.pk})
     assert reporting.summary(march, scope)["contributions"].suppressed
     page = client_for(team.other_manager).get(reverse("dashboard", args=["manager"]) + RANGE).content.decode()
-    assert "delivered_after=" not in page
+    assert "fewer than 3 people</a>" not in page
+    assert re.search(r"<dt>Contributions</dt><dd>fewer than 3 people</dd>", page)
+
+
+@pytest.mark.parametrize("who", ["executive", "manager"])
+def test_every_count_on_the_dashboard_leads_to_a_list_of_that_many(submitted_march, team, client_for, who):
+    """Flow figures, requests now by status, delivery per discipline and the trend's
+    months: every linked whole number is the total of the list it opens."""
+    client = client_for(getattr(team, who))
+    page = client.get(reverse("dashboard", args=[who]) + RANGE).content.decode()
+    links = re.findall(r'<a href="(/requests/\?[^"]+)">(\d+)</a>', page)
+    assert len(links) >= 8, links  # the flow, some statuses, a discipline, trend months
+    for href, number in links:
+        assert _total(client, html.unescape(href)) == int(number), href
