@@ -1,8 +1,7 @@
-"""In the browser: an admin imports the sample CSV (dry run, then apply), and erases a
-person after the confirmation page. Screenshots in tests/e2e/artifacts/.
-
-(The issue's journey goes on with the new person signing in through the OIDC provider;
-that part belongs with the single sign-on tests.)
+"""In the browser: an admin imports the sample CSV (dry run, then apply), a new person
+from it signs in through the OpenID Connect provider (a real one, started for the test:
+tests/oidc_provider), and an admin erases a person after the confirmation page.
+Screenshots in tests/e2e/artifacts/.
 """
 
 import pytest
@@ -10,12 +9,13 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from disciplines.people_import import sample_csv
+from tests.oidc_provider.running import PASSWORD, Provider
 
 pytestmark = pytest.mark.e2e
 
 
-def test_admin_imports_the_sample_with_a_dry_run_then_applies_it(
-    demo_data, page, live_server, sign_in, screenshot, tmp_path
+def test_admin_imports_the_sample_then_a_new_person_signs_in_through_the_provider(
+    demo_data, page, live_server, sign_in, screenshot, tmp_path, settings
 ):
     sign_in("admin")
     page.goto(f"{live_server.url}/catalogue/people/")
@@ -40,6 +40,34 @@ def test_admin_imports_the_sample_with_a_dry_run_then_applies_it(
     screenshot("people-import-applied")
     ada = get_user_model().objects.get(email="ada.lovelace@example.com")
     assert not ada.has_usable_password() and ada.memberships.exists()
+
+    # Ada has no password here: she signs in through the company's provider.
+    provider = Provider(
+        tmp_path,
+        callback=f"{live_server.url}/oidc/callback/",
+        after_logout=f"{live_server.url}/accounts/login/",
+    )
+    try:
+        provider.person("ada.lovelace", "sm-experts")
+        settings.OIDC_RP_CLIENT_ID = "governance"
+        settings.OIDC_RP_CLIENT_SECRET = "governance-secret"
+        settings.OIDC_ISSUER = f"{provider.url}/o"
+        settings.OIDC_PROVIDER_NAME = "Example SSO"
+        settings.OIDC_ROLE_MAP = {"sm-experts": "expert"}
+        settings.AUTHENTICATION_BACKENDS = ["governance.oidc.Backend", *settings.AUTHENTICATION_BACKENDS]
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/accounts/login/")
+        screenshot("sso-sign-in-page")
+        page.get_by_role("link", name="Sign in with Example SSO").click()
+        page.locator('input[name="username"]').fill("ada.lovelace")
+        page.locator('input[name="password"]').fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server.url}/dashboard/**")
+        screenshot("sso-signed-in")
+        expect(page.locator("body")).to_contain_text("Ada Lovelace")
+        assert get_user_model().objects.get(pk=ada.pk).groups.filter(name="expert").exists()
+    finally:
+        provider.stop()
 
 
 def test_admin_erases_a_person_after_confirming(demo_data, page, live_server, sign_in, screenshot):

@@ -33,7 +33,9 @@ def main(command, *args):
     elif command == "user":
         username, email, password, *groups = args
         user, _created = User.objects.get_or_create(username=username)
-        user.email, user.first_name, user.last_name = email, username.title(), "Example"
+        # "ada.lovelace" is Ada Lovelace; a plain "alice" is Alice Example.
+        first, _dot, last = username.partition(".")
+        user.email, user.first_name, user.last_name = email, first.title(), last.title() or "Example"
         user.set_password(password)
         user.save()
         user.groups.set([Group.objects.get_or_create(name=name)[0] for name in groups])
