@@ -268,9 +268,11 @@ def test_the_periodic_task_runs_all_deadline_jobs(assigned, clock):
     from content_workflow import tasks
 
     clock.move_to(at(13, 8))
-    assert tasks.run_deadlines.delay().get() == {"reminded": 2, "escalated": 1, "overdue": 0}
+    done = {"reminded": 2, "escalated": 1, "overdue": 0, "final_checks_reminded": 0}
+    assert tasks.run_deadlines.delay().get() == done
     clock.move_to(at(15, 8))  # past due: no more reminders, the overdue flag instead
-    assert tasks.run_deadlines.delay().get() == {"reminded": 0, "escalated": 0, "overdue": 1}
+    done = {"reminded": 0, "escalated": 0, "overdue": 1, "final_checks_reminded": 0}
+    assert tasks.run_deadlines.delay().get() == done
     assert timezone.now() == at(15, 8)
 
 
