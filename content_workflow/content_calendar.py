@@ -5,10 +5,11 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content_workflow import pieces_selectors
-from content_workflow.models import Channel, PieceStatus
+from content_workflow.models import Channel, FinalCheck, PieceStatus
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -16,6 +17,7 @@ WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 YEARS = (1990, 2999)
 # How far back the feed looks: calendars keep what they saw, the feed need not repeat it.
 FEED_PAST_DAYS = 60
+FEED_CHECKS = 200  # open final checks in the feed, soonest first
 
 
 class BadPeriod(ValueError):
@@ -132,7 +134,8 @@ def grid(user, period):
 
 def feed_calendar(user, *, today, site):
     """The user's own due dates as an iCalendar (bytes): requests assigned to or accepted
-    by them (due date), and the pieces they own (planned publish date). All-day events
+    by them (due date), final checks waiting for them (answer-by day), and the pieces
+    they own (planned publish date). All-day events
     with stable UIDs, so a calendar app updates an event when a date moves."""
     from icalendar import Calendar, Event
 
@@ -151,6 +154,16 @@ def feed_calendar(user, *, today, site):
         event.add("summary", _("Input due: %(title)s") % {"title": request.title})
         if request.piece_id:
             event.add("description", _("For the piece “%(piece)s”.") % {"piece": request.piece.title})
+        calendar.add_component(event)
+    checks = FinalCheck.objects.filter(expert=user, verdict=FinalCheck.Verdict.PENDING).select_related("piece")
+    for check in checks.order_by("due_at")[:FEED_CHECKS]:
+        due = timezone.localtime(check.due_at).date()
+        event = Event()
+        event.add("uid", f"check-{check.pk}@{site}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", due)
+        event.add("dtend", due + datetime.timedelta(days=1))
+        event.add("summary", _("Final check due: %(title)s") % {"title": check.piece.title})
         calendar.add_component(event)
     for piece in pieces:
         event = Event()

@@ -215,3 +215,17 @@ def test_the_api_lists_and_answers_checks(fed, team, api_for):
     )
     assert stranger.status_code == 404
     assert ExpertInputRequest.objects.filter(piece=piece, status=Status.DELIVERED).count() == 2
+
+
+def test_the_calendar_feed_holds_the_open_checks(fed, team):
+    from icalendar import Calendar
+
+    from content_workflow.content_calendar import feed_calendar
+
+    piece = _to_check(fed, team)
+    feed = Calendar.from_ical(feed_calendar(team.expert, today=timezone.localdate(), site="test"))
+    summaries = [str(event["summary"]) for event in feed.walk("VEVENT")]
+    assert f"Final check due: {piece.title}" in summaries
+    services.final_check_answer(check=_check(piece, team.expert), actor=team.expert, verdict=V.APPROVED)
+    feed = Calendar.from_ical(feed_calendar(team.expert, today=timezone.localdate(), site="test"))
+    assert f"Final check due: {piece.title}" not in [str(event["summary"]) for event in feed.walk("VEVENT")]
