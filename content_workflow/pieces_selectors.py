@@ -102,16 +102,23 @@ def feed_items(user, *, since):
 # (managers, governance leads, executives) and checks that itself.
 
 
-def pieces_published_by_discipline_channel(*, start, end):
+def pieces_published_by_discipline_channel(*, start, end, discipline_ids=None):
     """Pieces published between `start` and `end` (inclusive), counted per discipline
-    whose experts fed them (delivered input) and per channel: rows {"discipline_id", "discipline", "channel",
-    "pieces"}. A piece fed by two disciplines counts once for each; a piece published
-    without expert input counts under discipline None. One aggregate query (the
+    whose experts fed them (delivered input) and per channel: rows {"discipline_id",
+    "discipline", "discipline_de", "channel", "pieces"}. A piece fed by two disciplines
+    counts once for each; a piece published without expert input counts under
+    discipline None. `discipline_ids`: only the input
+    of these disciplines (a manager's scope). One aggregate query (the
     `cw_piece_published` index finds the period's pieces)."""
+    pieces = ContentPiece.objects.filter(status=PieceStatus.PUBLISHED, published_on__range=(start, end)).annotate(
+        fed=FilteredRelation("requests", condition=Q(requests__status__in=FED))
+    )
+    if discipline_ids is not None:
+        pieces = pieces.filter(fed__target_discipline_id__in=discipline_ids)
     rows = (
-        ContentPiece.objects.filter(status=PieceStatus.PUBLISHED, published_on__range=(start, end))
-        .annotate(fed=FilteredRelation("requests", condition=Q(requests__status__in=FED)))
-        .values("channel", "fed__target_discipline_id", "fed__target_discipline__name")
+        pieces.values(
+            "channel", "fed__target_discipline_id", "fed__target_discipline__name", "fed__target_discipline__name_de"
+        )
         .annotate(pieces=Count("pk", distinct=True))
         .order_by("fed__target_discipline__name", "channel")
     )
@@ -119,6 +126,7 @@ def pieces_published_by_discipline_channel(*, start, end):
         {
             "discipline_id": row["fed__target_discipline_id"],
             "discipline": row["fed__target_discipline__name"],
+            "discipline_de": row["fed__target_discipline__name_de"],
             "channel": row["channel"],
             "pieces": row["pieces"],
         }

@@ -252,6 +252,21 @@ DEFINITIONS = {
         _("Requests nobody suitable was found for, or whose routing is overdue, now."),
         "count",
     ),
+    "pieces_published": Definition(
+        _("Pieces published"),
+        _("Content pieces published in the period that expert input fed (in this scope: input of its disciplines)."),
+        "count",
+    ),
+    "expert_hours_per_piece": Definition(
+        _("Expert hours per published piece"),
+        _("Hours experts spent on the input of the pieces published in the period, per piece."),
+        "hours",
+    ),
+    "check_turnaround": Definition(
+        _("Final-check turnaround"),
+        _("From asking an expert for the final check to the answer: the median of the checks answered in the period."),
+        "duration",
+    ),
     "requests_delivered_now": Definition(
         _("Delivered, to be completed"),
         _("Input delivered, waiting for the requester to complete the request, now."),
@@ -1234,9 +1249,12 @@ def _reports_by_period(periods, scope, *, always=(), can_act=(), disciplines=Non
 
 def summary(period, scope, *, today=None, hours=None, delivery=None):
     """Every figure of DEFINITIONS for the period and scope, as {key: Figure}: what an
-    export or the API can serve next to the page (issue 8). Nine queries on PostgreSQL (eleven on SQLite).
+    export or the API can serve next to the page (issue 8), with the content that went out
+    (issue 11). Twelve queries on PostgreSQL (fourteen on SQLite).
     Model health, a snapshot of now rather than of the period, is `model_health`."""
     figures = period_figures(period, scope, hours=hours, delivery=delivery)
+    for figure in content_figures(period, scope).figures:
+        figures[figure.key] = figure
     now = request_status_figures(scope, today=today)
     for figure in (now.open.figure, now.delivered.figure, now.overdue):
         figures[figure.key] = figure
@@ -1437,3 +1455,81 @@ def model_health(scope, *, today=None, viewer=None):
     figures["requests_overdue"] = counts["overdue"]
     items = [HealthItem(Figure(key, figures[key])) for key in HEALTH_KEYS if key in figures]
     return ModelHealth(items, next_month(today))
+
+
+# --- Content that went out (issue 11: pieces, expert hours, final checks) ----------------------------
+
+
+@dataclass
+class ContentRow:
+    discipline: object  # a Discipline (its label in the reader's language)
+    channel_code: str
+    pieces: int
+
+    @property
+    def channel(self):
+        from content_workflow.models import Channel
+
+        return Channel(self.channel_code).label if self.channel_code in Channel.values else self.channel_code
+
+
+@dataclass
+class ContentFigures:
+    published: Figure
+    hours_per_piece: Figure
+    turnaround: Figure
+    rows: list  # ContentRow per discipline that fed them and channel
+
+    @property
+    def figures(self):
+        return [self.published, self.hours_per_piece, self.turnaround]
+
+
+def content_figures(period, scope):
+    """The pieces published in the period (per feeding discipline and channel), the expert
+    hours per published piece, and the median final-check turnaround. Three queries on
+    the pieces' publication index and the checks' answers; kept for a few minutes."""
+    from governance.figures_cache import remembered
+
+    return remembered("content", [period], scope, lambda: _content_figures(period, scope))
+
+
+def _content_figures(period, scope):
+    from content_workflow.models import Contribution, FinalCheck
+    from content_workflow.pieces_selectors import pieces_published_by_discipline_channel
+
+    ids = None if scope.is_everything else scope.discipline_ids
+    rows = [
+        row
+        for row in pieces_published_by_discipline_channel(start=period.start, end=period.end, discipline_ids=ids)
+        if row["discipline_id"] is not None
+    ]
+    # Names, not labels: the figures are kept for every reader, each reads their language.
+    table = [
+        ContentRow(
+            Discipline(pk=row["discipline_id"], name=row["discipline"], name_de=row["discipline_de"] or ""),
+            row["channel"],
+            row["pieces"],
+        )
+        for row in rows
+    ]
+    spent = scope.filter(
+        Contribution.objects.filter(
+            request__piece__status="published", request__piece__published_on__range=(period.start, period.end)
+        ),
+        "request__target_discipline_id",
+    ).aggregate(hours=Sum("hours_spent"), pieces=Count("request__piece", distinct=True))
+    pieces = spent["pieces"] or 0
+    per_piece = (spent["hours"] / pieces).quantize(Decimal("0.1")) if pieces else None
+    begin, after = period.bounds()
+    answered = scope.filter(
+        FinalCheck.objects.filter(answered_at__gte=begin, answered_at__lt=after), "request__target_discipline_id"
+    ).order_by()
+    waits = [answer - asked for asked, answer in answered.values_list("created_at", "answered_at")[:10000]]
+    median = percentile_cont(waits, 0.5)
+    return ContentFigures(
+        published=Figure("pieces_published", pieces),
+        hours_per_piece=Figure("expert_hours_per_piece", per_piece),
+        turnaround=Figure("check_turnaround", median),
+        rows=table,
+    )

@@ -436,6 +436,12 @@ def discipline_delivery_card(context):
     }
 
 
+@register.inclusion_tag("governance/_figures_content.html", takes_context=True)
+def content_card(context):
+    """Pieces published, expert hours per piece, final-check turnaround (issue 11)."""
+    return {"content": reporting.content_figures(_period(context), _scope(context)), "period": _period(context)}
+
+
 @register.inclusion_tag("governance/_figures_thanks.html", takes_context=True)
 def thanks_card(context):
     from governance import recognition

@@ -229,3 +229,31 @@ def test_the_calendar_feed_holds_the_open_checks(fed, team):
     services.final_check_answer(check=_check(piece, team.expert), actor=team.expert, verdict=V.APPROVED)
     feed = Calendar.from_ical(feed_calendar(team.expert, today=timezone.localdate(), site="test"))
     assert f"Final check due: {piece.title}" not in [str(event["summary"]) for event in feed.walk("VEVENT")]
+
+
+def test_the_dashboards_count_the_content_that_went_out(fed, team, client_for):
+    from governance import reporting
+    from governance.reporting import Period, Scope
+
+    piece = _to_check(fed, team)
+    services.final_check_answer(check=_check(piece, team.expert), actor=team.expert, verdict=V.APPROVED)
+    services.final_check_answer(check=_check(piece, team.expert2), actor=team.expert2, verdict=V.APPROVED)
+    services.piece_transition(
+        piece=piece,
+        actor=team.requester,
+        action="publish",
+        published_url="https://example.com/blog/pricing",
+        published_on=timezone.localdate(),
+    )
+    month = Period.month(timezone.localdate())
+    content = reporting.content_figures(month, Scope.everything())
+    assert content.published.value == 1
+    assert content.hours_per_piece.value == Decimal("2.0")  # two experts' 1 h of input
+    assert content.turnaround.value is not None
+    assert [(row.discipline.label, str(row.channel), row.pieces) for row in content.rows] == [
+        (team.product.label, "Corporate blog", 1)
+    ]
+    # A manager of another discipline counts their disciplines' input only.
+    assert reporting.content_figures(month, Scope.of({team.marketing.pk})).published.value == 0
+    page = client_for(team.executive).get(reverse("dashboard", args=["executive"])).content.decode()
+    assert "Content that went out" in page and "Expert hours per published piece" in page
