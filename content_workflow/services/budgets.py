@@ -107,6 +107,19 @@ def ledger_write(*, budget, kind, hours, key, request=None, allocation=None, act
     return entry
 
 
+def ledger_book_spent(*, budget, hours, key, request=None, actor=None):
+    """Hours already spent outside a reservation (an expert's final check): reserved and
+    used at once when the budget has room, recorded as overrun when not (the time was
+    spent either way). Idempotent by `key`, like every ledger write."""
+    entry = {"budget": budget, "hours": hours, "request": request, "actor": actor}
+    try:
+        with transaction.atomic():
+            ledger_write(kind=Kind.RESERVE, key=f"{key}:reserve", **entry)
+            ledger_write(kind=Kind.CONSUME, key=f"{key}:consume", **entry)
+    except BudgetExceeded:
+        ledger_write(kind=Kind.OVERRUN, key=f"{key}:overrun", **entry)
+
+
 def budget_get_or_create(*, discipline, month):
     discipline_id = getattr(discipline, "pk", discipline)
     budget, _created = TimeBudget.objects.get_or_create(discipline_id=discipline_id, month=month_start(month))

@@ -21,11 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from content_workflow.models import BudgetEntry, Contribution, FinalCheck, Notification, PieceEvent, Status
+from content_workflow.models import Contribution, FinalCheck, Notification, PieceEvent, Status
 from content_workflow.models.checks import CHECK_HOURS
 from content_workflow.notification_texts import datetime_param
 from content_workflow.piece_transitions import PieceStatus
-from content_workflow.services.budgets import BudgetExceeded, budget_get_or_create, ledger_write
+from content_workflow.services.budgets import budget_get_or_create, ledger_book_spent
 from content_workflow.services.deadlines import add_business_days, response_days
 from content_workflow.services.notifications import display_name, notify
 from governance.access import log_denied
@@ -129,18 +129,9 @@ def _hours(value, errors):
 
 def _book(check, hours, actor):
     """The check's hours, in this month's budget of the request's discipline, through
-    the ledger like input: reserved and used when the budget has room, overrun when not
-    (the time was spent either way)."""
+    the ledger like input (services.budgets.ledger_book_spent)."""
     budget = budget_get_or_create(discipline=check.request.target_discipline_id, month=timezone.localdate())
-    key = f"check:{check.pk}"
-    kind = BudgetEntry.Kind
-    entry = {"budget": budget, "hours": hours, "request": check.request, "actor": actor}
-    try:
-        with transaction.atomic():
-            ledger_write(kind=kind.RESERVE, key=f"{key}:reserve", **entry)
-            ledger_write(kind=kind.CONSUME, key=f"{key}:consume", **entry)
-    except BudgetExceeded:
-        ledger_write(kind=kind.OVERRUN, key=f"{key}:overrun", **entry)
+    ledger_book_spent(budget=budget, hours=hours, key=f"check:{check.pk}", request=check.request, actor=actor)
 
 
 @transaction.atomic

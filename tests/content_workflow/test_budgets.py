@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from content_workflow import services
 from content_workflow.models import BudgetEntry, ExpertInputRequest, Notification, Status, TimeBudget
-from content_workflow.services.budgets import BudgetExceeded, ledger_write
+from content_workflow.services.budgets import BudgetExceeded, ledger_book_spent, ledger_write
 
 Kind = BudgetEntry.Kind
 
@@ -217,6 +217,8 @@ operation = st.one_of(
     st.tuples(st.just(Kind.CONSUME), hours),
     st.tuples(st.just(Kind.OVERRUN), hours),
     st.tuples(st.just("replay"), st.integers(min_value=0, max_value=30)),
+    # Hours spent outside a reservation (an expert's final check): used, or overrun.
+    st.tuples(st.just("spent"), hours),
 )
 
 
@@ -244,6 +246,10 @@ def test_any_sequence_keeps_the_budget_sound(team, operations):
             )
             continue
         key = uuid.uuid4().hex
+        if kind == "spent":
+            ledger_book_spent(budget=product_budget, hours=value, key=key)
+            assert_consistent(product_budget)
+            continue
         try:
             ledger_write(budget=product_budget, kind=kind, hours=value, key=key)
         except BudgetExceeded:
