@@ -28,10 +28,36 @@ from governance.form_errors import add_service_errors
 
 
 class ApproveCheckForm(forms.Form):
+    """Approve from the e-mail, with one optional comment (then: approved with changes)."""
+
+    label = forms.ChoiceField(
+        label=gettext_lazy("A change to make (optional): it is about"),
+        required=False,
+        choices=[("", "—"), *FinalCheck.Label.choices],
+    )
+    text = forms.CharField(
+        label=gettext_lazy("What must change"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     hours_spent = forms.DecimalField(
         label=gettext_lazy("Hours the check took"), initial="0.5", min_value=0.25, max_value=40, decimal_places=2
     )
     quote_consent = forms.BooleanField(label=gettext_lazy("I may be quoted by name in this piece"), required=False)
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        comment = {"label": data["label"], "text": data["text"]}
+        verdict = (
+            FinalCheck.Verdict.APPROVED_WITH_CHANGES if data["text"] or data["label"] else FinalCheck.Verdict.APPROVED
+        )
+        return {
+            "verdict": verdict,
+            "comments": [comment] if verdict != FinalCheck.Verdict.APPROVED else [],
+            "hours_spent": data["hours_spent"],
+            "quote_consent": data["quote_consent"],
+        }
 
 
 def _sign_in_url(link):
@@ -130,13 +156,11 @@ def _approve_check(request, link, user):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic(), email_links.used(link):
-                services.final_check_answer(
-                    check=check, actor=user, verdict=FinalCheck.Verdict.APPROVED, **form.cleaned_data
-                )
+                services.final_check_answer(check=check, actor=user, **form.service_kwargs())
         except LinkProblem as problem:
             return _problem(request, problem)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, rename={"comments": "text"})
         except (DomainError, PermissionDenied):
             piece.refresh_from_db()
             return _moved_on(request, link, piece.get_status_display())

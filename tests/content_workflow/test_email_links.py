@@ -178,3 +178,14 @@ def test_used_links_stay_used_while_links_live(assigned, team, client):
     assert client.post(url).status_code == 410
     submission_tokens_expire(now=timezone.now() + timedelta(days=8))
     assert not email_links.SubmissionToken.objects.filter(kind__startswith=email_links.KIND_PREFIX).exists()
+
+
+def test_a_link_page_shows_its_one_request_and_nothing_else(assigned, team, make_request, client):
+    other = make_request(title="Another request, not for this link")
+    url = _links(_mail_to(team.expert))["Decline"]
+    page = client.get(url).content.decode()
+    assert assigned.title in page and assigned.brief in page
+    assert other.title not in page
+    # No way into the app from here but signing in: no links to requests, pages or the API.
+    hrefs = set(re.findall(r'href="([^"]+)"', page))
+    assert not {href for href in hrefs if href.startswith(("/requests", "/work", "/pieces", "/api", "/dashboard"))}
