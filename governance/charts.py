@@ -35,6 +35,7 @@ class Series:
     colour: str
     label: str
     values: tuple
+    links: tuple = ()  # a URL per column (or ""): the bar opens what it counts
 
 
 def _number(value):
@@ -95,11 +96,14 @@ def column_chart(columns, series, *, label, stacked=False, format_value=str, who
             left = x if stacked else x + width * n
             y = base - height
             if height > 0:
-                parts.append(
+                bar = (
                     f'<rect class="cw-chart-{s.name}" x="{_number(left)}" y="{_number(y)}" '
                     f'width="{_number(width)}" height="{_number(height)}" fill="{s.colour}">'
                     f"<title>{escape(column)}: {escape(s.label)} {escape(format_value(value))}</title></rect>"
                 )
+                link = s.links[i] if i < len(s.links) else ""
+                # A bar with a link opens the list of what it counts (the drill-down).
+                parts.append(f'<a href="{escape(link)}">{bar}</a>' if link else bar)
             if stacked:
                 base = y
         parts.append(

@@ -336,11 +336,30 @@ def trend_card(context):
     months = reporting.trend(period, scope)
     columns = [date_format(month.month, "M") for month in months]
 
+    # Each month's numbers (bars and table) lead to the requests they count.
+    links = [
+        {
+            key: figure_url(figure, reporting.Period.month(month.month), scope)
+            for key, figure in (
+                ("used", "hours_used"),
+                ("overrun", "hours_overrun"),
+                ("opened", "requests_opened"),
+                ("completed", "requests_completed"),
+            )
+        }
+        for month in months
+    ]
+
+    def column_links(key):
+        return tuple(link[key] for link in links)
+
     hours_chart = charts.column_chart(
         columns,
         [
-            charts.Series("used", bars.USED, _("used"), tuple(month.used for month in months)),
-            charts.Series("overrun", bars.OVERRUN, _("overrun"), tuple(month.overrun for month in months)),
+            charts.Series("used", bars.USED, _("used"), tuple(m.used for m in months), column_links("used")),
+            charts.Series(
+                "overrun", bars.OVERRUN, _("overrun"), tuple(m.overrun for m in months), column_links("overrun")
+            ),
         ],
         label=_("Hours used and overrun per month, the last twelve months"),
         stacked=True,
@@ -349,31 +368,17 @@ def trend_card(context):
     requests_chart = charts.column_chart(
         columns,
         [
-            charts.Series("opened", OPENED, _("Opened"), tuple(month.opened for month in months)),
-            charts.Series("completed", COMPLETED, _("Completed"), tuple(month.completed for month in months)),
+            charts.Series("opened", OPENED, _("Opened"), tuple(m.opened for m in months), column_links("opened")),
+            charts.Series(
+                "completed", COMPLETED, _("Completed"), tuple(m.completed for m in months), column_links("completed")
+            ),
         ],
         label=_("Requests opened and completed per month, the last twelve months"),
         whole=True,
     )
     return {
         "months": months,
-        # Each month's numbers lead to the requests they count.
-        "month_links": zip(
-            months,
-            [
-                {
-                    key: figure_url(figure, reporting.Period.month(month.month), scope)
-                    for key, figure in (
-                        ("used", "hours_used"),
-                        ("overrun", "hours_overrun"),
-                        ("opened", "requests_opened"),
-                        ("completed", "requests_completed"),
-                    )
-                }
-                for month in months
-            ],
-            strict=True,
-        ),
+        "month_links": zip(months, links, strict=True),
         "hours_chart": hours_chart,
         "hours_legend": [("used", bars.USED, _("used")), ("overrun", bars.OVERRUN, _("overrun"))],
         "requests_chart": requests_chart,

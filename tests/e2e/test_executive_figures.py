@@ -1,6 +1,8 @@
 """The executive's figures in a browser: each with what it counts, a period menu that
 changes them, and a page no wider than a phone or a laptop screen."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -58,3 +60,20 @@ def test_the_manager_reads_their_disciplines_figures(demo_data, page, live_serve
     expect(page.get_by_role("heading", name="Requests in the period", exact=False)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(f"manager-figures-{width}")
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
+def test_the_executive_drills_down_from_a_bar_to_its_requests(
+    demo_data, page, live_server, sign_in, screenshot, width, height
+):
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in("executive")
+    chart = page.get_by_role("img", name="Requests opened and completed per month, the last twelve months")
+    bar = chart.locator("a:has(rect.cw-chart-opened)").last  # this month's requests opened
+    title = bar.locator("title").text_content()
+    opened = int(title.rsplit(" ", 1)[1])
+    bar.click()
+    expect(page).to_have_url(re.compile(r"/requests/\?show=all&submitted_after=\d{4}-\d\d-01&submitted_before="))
+    expect(page.locator(".wf-drill-down")).to_have_attribute("data-total", str(opened))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"executive-bar-drill-down-{width}")
