@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from content_workflow import services
+from content_workflow.demo_history import seed_history
 from content_workflow.models import ExpertInputRequest
 from disciplines.models import Discipline
 
@@ -149,6 +150,8 @@ def seed(*, actor):
     pieces = _plan_pieces(users["communicator"])
     made = [_make(row, users, disciplines["product"], piece=pieces.get(row[0])) for row in DEMO_REQUESTS]
     _move_pieces(users["communicator"], pieces)
+    # A year behind them, so the dashboards' periods, trend and comparisons have data.
+    seed_history(users=users, product=disciplines["product"])
     return made
 
 

@@ -2,10 +2,12 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from content_workflow import demo
+from content_workflow import demo, demo_history
 from content_workflow.models import ExpertInputRequest, Status, TimeAllocationRequest, TimeBudget
 from governance.demo import seed_accounts, seed_memberships, seed_model
+from tests.content_workflow.test_budgets import assert_consistent
 
 
 @pytest.fixture
@@ -28,8 +30,10 @@ def test_seed_makes_budgets_and_requests_in_several_states(demo_world):
         Status.AWAITING_ALLOCATION,
         Status.UNROUTABLE,
     }
-    assert TimeBudget.objects.count() == 4
-    product = TimeBudget.objects.filter(discipline__slug="product").order_by("month").first()
+    # This and next month for product and the hub, and product's year of history.
+    assert TimeBudget.objects.count() == 4 + demo_history.MONTHS
+    product = TimeBudget.objects.filter(discipline__slug="product", month__gte=timezone.localdate().replace(day=1))
+    product = product.order_by("month").first()
     assert product.approved_hours == Decimal(20)
     assert product.approved_by.username == "manager"
     assert TimeAllocationRequest.objects.filter(status="open").count() == 1
@@ -77,10 +81,28 @@ def test_the_demo_managers_team_never_reads_more_load_than_capacity(demo_world):
 
 def test_seed_is_idempotent(demo_world):
     demo.seed(actor=demo_world)
+    before = ExpertInputRequest.objects.count()
     assert demo.seed(actor=demo_world) == []
-    assert ExpertInputRequest.objects.count() == len(demo.DEMO_REQUESTS)
-    assert TimeBudget.objects.count() == 4
-    assert TimeBudget.objects.filter(discipline__slug="product").first().entries.filter(kind="approve").count() == 1
+    assert ExpertInputRequest.objects.count() == before
+    history = ExpertInputRequest.objects.filter(title__startswith=demo_history.TITLE).count()
+    assert before == len(demo.DEMO_REQUESTS) + history
+    assert TimeBudget.objects.count() == 4 + demo_history.MONTHS
+    assert all(budget.entries.filter(kind="approve").count() == 1 for budget in TimeBudget.objects.all())
+
+
+def test_the_demo_has_a_year_of_history_for_the_dashboards(demo_world):
+    """Every one of the last twelve months has requests opened and delivered, by at least
+    three of product's experts (so the figures are not withheld), and the ledger holds."""
+    from governance import reporting
+    from governance.reporting import Period, Scope
+
+    demo.seed(actor=demo_world)
+    months = reporting.trend(Period.month(timezone.localdate()), Scope.everything())
+    assert all(month.opened and month.used for month in months[:-1])
+    last_month = Period.month(timezone.localdate()).previous()
+    assert not reporting.delivery_figures(last_month, Scope.everything()).suppressed
+    for budget in TimeBudget.objects.all():
+        assert_consistent(budget)
 
 
 def test_seed_skips_without_the_demo_users(db):

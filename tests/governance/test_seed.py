@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from content_workflow.demo_history import HISTORY_EXPERTS
 from governance.access import Role, roles_of
 
 DEMO_USERNAMES = ["lead", "communicator", "expert", "expert2", "manager", "executive", "admin"]
@@ -22,7 +23,10 @@ def snapshot():
 def test_seed_demo_creates_an_account_per_role(db, debug_on):
     call_command("seed_demo", stdout=None)
     users = {u.username: u for u in get_user_model().objects.all()}
-    assert sorted(users) == sorted(DEMO_USERNAMES)
+    # The demo's sign-ins, and the colleagues of its history, who do not sign in.
+    colleagues = [username for username, *_rest in HISTORY_EXPERTS]
+    assert sorted(users) == sorted([*DEMO_USERNAMES, *colleagues])
+    assert not any(users[username].has_usable_password() for username in colleagues)
     assert roles_of(users["lead"]) == [Role.GOVERNANCE_LEAD]
     assert roles_of(users["expert2"]) == [Role.EXPERT]
     assert users["admin"].is_superuser and users["admin"].is_staff
@@ -48,4 +52,4 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(db, settings):
         call_command("seed_demo")
     assert not get_user_model().objects.exists()
     call_command("seed_demo", "--force")
-    assert get_user_model().objects.count() == len(DEMO_USERNAMES)
+    assert get_user_model().objects.count() == len(DEMO_USERNAMES) + len(HISTORY_EXPERTS)
