@@ -1,8 +1,8 @@
 """A year of history for the demo (`seed_demo`), so the dashboards tell a story on a fresh
 `make run`: for each of the last twelve months, product's approved budget and a handful
-of requests asked by the demo communicator and delivered by product's experts (three
-more of them, so the figures are not withheld as "fewer than 3 people"), completed and
-rated, with some declines, a cancellation and overruns along the way.
+of requests asked by the demo communicator and delivered by product's experts (with
+three former colleagues, so the figures are not withheld as "fewer than 3 people"),
+completed and rated, with some declines, a cancellation and overruns along the way.
 
 The budget moves only through the ledger (`ledger_write`: approve, reserve, consume,
 release, overrun), so its counters equal its entries as everywhere else; the past
@@ -62,11 +62,15 @@ def _experts(product):
     User = get_user_model()
     experts = []
     for username, first, last, tags in HISTORY_EXPERTS:
+        # Colleagues who have since moved on: their work is in the history, but nobody
+        # signs in as them and routing never picks them (it takes active people only),
+        # so new demo requests go to the experts one can sign in as.
         user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.com"}
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.com", "is_active": False},
         )
         if created:
-            user.set_unusable_password()  # demo colleagues with a history, nobody signs in as them
+            user.set_unusable_password()
             user.save(update_fields=["password"])
         Membership.objects.get_or_create(
             user=user, discipline=product, function=Membership.Function.EXPERT, defaults={"weekly_capacity_hours": 4}

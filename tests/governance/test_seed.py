@@ -26,7 +26,7 @@ def test_seed_demo_creates_an_account_per_role(db, debug_on):
     # The demo's sign-ins, and the colleagues of its history, who do not sign in.
     colleagues = [username for username, *_rest in HISTORY_EXPERTS]
     assert sorted(users) == sorted([*DEMO_USERNAMES, *colleagues])
-    assert not any(users[username].has_usable_password() for username in colleagues)
+    assert not any(users[name].has_usable_password() or users[name].is_active for name in colleagues)
     assert roles_of(users["lead"]) == [Role.GOVERNANCE_LEAD]
     assert roles_of(users["expert2"]) == [Role.EXPERT]
     assert users["admin"].is_superuser and users["admin"].is_staff
