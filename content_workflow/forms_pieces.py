@@ -111,6 +111,21 @@ __all__ = ["PieceForm", "PieceTransitionForm", "PublishForm", "RescheduleForm", 
 COMMENT_ROWS = 3
 
 
+def check_hours_field():
+    return forms.DecimalField(
+        label=_("Hours the check took"),
+        initial="0.5",
+        min_value=0.25,
+        max_value=40,
+        decimal_places=2,
+        help_text=_("Booked against your discipline's budget, like your input."),
+    )
+
+
+def quote_consent_field():
+    return forms.BooleanField(label=_("I may be quoted by name in this piece"), required=False)
+
+
 class FinalCheckForm(forms.Form):
     """The expert's answer to a final check: a verdict, up to three labelled comments, the
     time it took, and consent to be quoted by name."""
@@ -124,15 +139,8 @@ class FinalCheckForm(forms.Form):
             ("changes_requested", _("Request changes")),
         ],
     )
-    hours_spent = forms.DecimalField(
-        label=_("Hours the check took"),
-        initial="0.5",
-        min_value=0.25,
-        max_value=40,
-        decimal_places=2,
-        help_text=_("Booked against your discipline's budget, like your input."),
-    )
-    quote_consent = forms.BooleanField(label=_("I may be quoted by name in this piece"), required=False)
+    hours_spent = check_hours_field()
+    quote_consent = quote_consent_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

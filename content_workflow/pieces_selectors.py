@@ -146,3 +146,8 @@ def expert_hours_per_published_piece(*, start, end):
         .values("id", "title", "channel", "published_on", "expert_hours")
         .order_by("-published_on", "-id")
     )
+
+
+def pending_check(piece, user):
+    """The final check of `piece` waiting for `user`'s answer (the latest round), or None."""
+    return piece.checks.filter(expert=user, verdict="pending").order_by("-round").first()

@@ -190,7 +190,7 @@ class ContentPieceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Work
     @action(detail=True, methods=["post"], url_path="final-check")
     def final_check(self, request, pk=None):
         piece = self.get_object()
-        check = piece.checks.filter(expert=request.user, verdict="pending").order_by("-round").first()
+        check = selectors.pending_check(piece, request.user)
         if check is None:
             raise NotFound(_("No final check of this piece is waiting for you."))
         body = self.body(s.FinalCheckAnswerSerializer)

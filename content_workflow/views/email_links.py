@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from content_workflow import email_links, page_queries, services
 from content_workflow.email_links import APPROVE_CHECK, LinkProblem
+from content_workflow.forms_pieces import check_hours_field, quote_consent_field
 from content_workflow.models import ExpertInputRequest, FinalCheck
 from content_workflow.piece_transitions import PieceStatus
 from content_workflow.views.requests import ACTIONS, FIELD_ALIASES, run_action
@@ -41,10 +42,8 @@ class ApproveCheckForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    hours_spent = forms.DecimalField(
-        label=gettext_lazy("Hours the check took"), initial="0.5", min_value=0.25, max_value=40, decimal_places=2
-    )
-    quote_consent = forms.BooleanField(label=gettext_lazy("I may be quoted by name in this piece"), required=False)
+    hours_spent = check_hours_field()
+    quote_consent = quote_consent_field()
 
     def service_kwargs(self):
         data = self.cleaned_data

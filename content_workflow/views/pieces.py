@@ -206,7 +206,7 @@ def _checks_context(user, piece, form=None):
 def piece_check(request, pk):
     """The expert answers their final check of the piece, through `services.final_check_answer`."""
     piece = get_object_or_404(selectors.piece_detail(request.user), pk=pk)
-    check = piece.checks.filter(expert=request.user, verdict="pending").order_by("-round").first()
+    check = selectors.pending_check(piece, request.user)
     if check is None:
         messages.info(request, _("No final check of this piece is waiting for you."))
         return redirect(_detail_url(piece))

@@ -81,17 +81,11 @@ DRILL_DOWN = {
 
 def figure_url(key, period, scope):
     """The request list of exactly the requests a period figure counts ("" for others)."""
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
     name = DRILL_DOWN.get(key)
     if name is None:
         return ""
-    query = {"show": "all", f"{name}_after": period.start.isoformat(), f"{name}_before": period.end.isoformat()}
-    if not scope.is_everything:
-        query["disciplines"] = ",".join(str(pk) for pk in sorted(scope.discipline_ids)) or "0"
-    return reverse("content_workflow:request_list") + "?" + urlencode(query)
+    days = {f"{name}_after": period.start.isoformat(), f"{name}_before": period.end.isoformat()}
+    return request_list_url(days, scope)
 
 
 @register.simple_tag(takes_context=True)
@@ -279,14 +273,7 @@ def status_card(context):
 
 def status_url(status, scope):
     """The request list of the requests in `status` now, in the scope (what a status row counts)."""
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
-    query = {"show": "all", "status": status.value if hasattr(status, "value") else status}
-    if not scope.is_everything:
-        query["disciplines"] = ",".join(str(pk) for pk in sorted(scope.discipline_ids)) or "0"
-    return reverse("content_workflow:request_list") + "?" + urlencode(query)
+    return request_list_url({"status": getattr(status, "value", status)}, scope)
 
 
 # --- Model health ------------------------------------------------------------------------------
@@ -294,8 +281,6 @@ def status_url(status, scope):
 
 def health_url(key, scope, next_month):
     """Where a health figure drills down to: a list of exactly the rows it counts."""
-    from urllib.parse import urlencode
-
     from django.urls import reverse
 
     from governance.views.health import SLUGS
@@ -304,7 +289,18 @@ def health_url(key, scope, next_month):
         return reverse("health", args=[SLUGS[key]])
     if key == "health_vacancies":
         return reverse("roles:staffing") + "#vacancies-heading"
-    query = {"show": "all", {"health_requests_stuck": "stuck", "requests_overdue": "past_due"}[key]: "true"}
+    rule = {"health_requests_stuck": "stuck", "requests_overdue": "past_due"}[key]
+    return request_list_url({rule: "true"}, scope)
+
+
+def request_list_url(filters, scope):
+    """The request list (every visible request, `show=all`) with the drill-down `filters`,
+    limited to the scope's disciplines: where every figure of requests links to."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    query = {"show": "all", **filters}
     if not scope.is_everything:
         query["disciplines"] = ",".join(str(pk) for pk in sorted(scope.discipline_ids)) or "0"
     return reverse("content_workflow:request_list") + "?" + urlencode(query)
