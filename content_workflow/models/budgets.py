@@ -6,6 +6,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from content_workflow.models.append_only import AppendOnly
+
 BUDGET_HOURS = {"max_digits": 8, "decimal_places": 2}
 
 
@@ -77,7 +79,7 @@ class TimeBudget(models.Model):
         return self.approved_hours - self.reserved_hours - self.used_hours
 
 
-class BudgetEntry(models.Model):
+class BudgetEntry(AppendOnly, models.Model):
     """One line of the budget ledger. Append-only, enforced by database triggers (migration
     0004_audit_append_only); a second write with the same idempotency key is a no-op, so a
     retried task or a double click changes nothing."""
@@ -128,14 +130,6 @@ class BudgetEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.hours} h"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Budget entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Budget entries are append-only.")
 
 
 class TimeAllocationRequestQuerySet(models.QuerySet):

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from content_workflow.models.append_only import AppendOnly
 from content_workflow.models.messages import describe
 from content_workflow.piece_transitions import PieceStatus
 
@@ -118,7 +119,7 @@ class ContentPiece(models.Model):
         return self.title
 
 
-class ContentVersion(models.Model):
+class ContentVersion(AppendOnly, models.Model):
     """One version of a piece's text. Append-only, like the request timeline: the
     database refuses to change or delete these rows (migration piece_history_append_only)."""
 
@@ -142,16 +143,8 @@ class ContentVersion(models.Model):
     def __str__(self):
         return f"{self.piece_id} v{self.number}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Content versions are append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ValueError("Content versions are append-only.")
-
-
-class PieceEvent(models.Model):
+class PieceEvent(AppendOnly, models.Model):
     """One line of a piece's timeline. Append-only (migration piece_history_append_only).
     `data` holds the machine-readable details ({"code": ..., params}); `text` renders them
     when read."""
@@ -190,14 +183,6 @@ class PieceEvent(models.Model):
 
     def __str__(self):
         return f"{self.piece_id}: {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Piece events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Piece events are append-only.")
 
     @property
     def text(self):

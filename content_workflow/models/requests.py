@@ -13,6 +13,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from content_workflow.models.append_only import AppendOnly
 from content_workflow.models.messages import describe
 
 # Channel and Format moved to pieces (issue 11); importable from here as before.
@@ -210,7 +211,7 @@ class ExpertInputRequest(models.Model):
         return describe({"code": "overbooked", **overbooked})
 
 
-class RequestEvent(models.Model):
+class RequestEvent(AppendOnly, models.Model):
     """One line of a request's timeline. Append-only: rows are never changed or deleted,
     which the database enforces with triggers (migration 0004_audit_append_only).
 
@@ -261,14 +262,6 @@ class RequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.request_id}: {self.from_status} → {self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Request events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Request events are append-only.")
 
     @property
     def text(self):
