@@ -310,7 +310,7 @@ class UnitStaffing:
 
 @dataclass
 class Shortfall:
-    assignment: RoleAssignment  # only `user_id`, `profile_id` and `seniority` until hydrate_shortfalls
+    assignment: object  # a HolderRef until hydrate_shortfalls puts the RoleAssignment in
     gaps: list  # [(competency, required, level, gap)], largest first
 
     @property
@@ -434,17 +434,28 @@ def staffing(*, viewer, model=None, today=None, shown=5):
     )
 
 
+@dataclass(frozen=True)
+class HolderRef:
+    """A current holder before hydrate_shortfalls loads their assignment: building a
+    RoleAssignment instance for each of hundreds of holders was half the page's time."""
+
+    pk: int
+    user_id: int
+    profile_id: int
+    seniority: str
+
+
 def _shortfalls(viewer, current):
     """Current holders whose latest levels (manager's or lead's view first) fall short; three
     queries, rows as plain values (a page of them is hydrated later)."""
     holders = list(current.order_by().values_list("pk", "user_id", "profile_id", "seniority"))
     if not holders:
         return []
-    required = defaultdict(list)  # (profile_id, seniority) -> [(competency, level)]
+    required = defaultdict(list)  # (profile_id, seniority) -> [(competency id, competency, level)]
     for cell in RequiredLevel.objects.filter(profile_id__in={row[2] for row in holders}).select_related(
         "competency__category"
     ):
-        required[(cell.profile_id, cell.seniority)].append((cell.competency, cell.level))
+        required[(cell.profile_id, cell.seniority)].append((cell.competency_id, cell.competency, cell.level))
     latest = {}  # (user_id, competency_id, is_self) -> level
     rows = (
         Assessment.objects.visible_to(viewer)
@@ -457,16 +468,15 @@ def _shortfalls(viewer, current):
     shortfalls = []
     for pk, user_id, profile_id, seniority in holders:
         gaps = []
-        for competency, needed in required[(profile_id, seniority)]:
-            level = latest.get((user_id, competency.pk, False))
+        for competency_id, competency, needed in required[(profile_id, seniority)]:
+            level = latest.get((user_id, competency_id, False))
             if level is None:
-                level = latest.get((user_id, competency.pk, True))
+                level = latest.get((user_id, competency_id, True))
             if level is not None and needed > level:
                 gaps.append((competency, needed, level, needed - level))
         if gaps:
             gaps.sort(key=lambda gap: (-gap[3], gap[0].category.position, gap[0].position))
-            assignment = RoleAssignment(pk=pk, user_id=user_id, profile_id=profile_id, seniority=seniority)
-            shortfalls.append(Shortfall(assignment=assignment, gaps=gaps))
+            shortfalls.append(Shortfall(assignment=HolderRef(pk, user_id, profile_id, seniority), gaps=gaps))
     # Largest gap first; among equals, the stable order of people by id.
     shortfalls.sort(
         key=lambda shortfall: (-shortfall.largest_gap, shortfall.assignment.user_id, shortfall.assignment.pk)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from governance import services as governance_services
 from governance.models import ModelType
 from roles import services
-from roles.selectors import current_assignment, gap_analysis, staffing
+from roles.selectors import current_assignment, gap_analysis, hydrate_shortfalls, staffing
 
 # --- Gap analysis ---------------------------------------------------------------------------
 
@@ -253,7 +253,7 @@ def test_people_who_fall_short(analysed, lead, team, profiles, disciplines, comp
     assign(lead, team["communicator"], profiles["social-media-consultant"], disciplines["corporate-communications"])
     services.assessment_record(actor=lead, person=team["communicator"], competency=competencies["strategy"], level=5)
     result = staffing(viewer=lead)
-    assert [s.person for s in result.shortfalls] == [team["expert"]]
+    assert [s.person for s in hydrate_shortfalls(result.shortfalls)] == [team["expert"]]
     shortfall = result.shortfalls[0]
     assert shortfall.largest_gap == 3
     assert [(c.slug, required, level, gap) for c, required, level, gap in shortfall.gaps] == [
@@ -264,8 +264,8 @@ def test_people_who_fall_short(analysed, lead, team, profiles, disciplines, comp
 
 
 def test_shortfalls_only_show_what_the_viewer_may_see(analysed, team):
-    assert [s.person for s in staffing(viewer=team["manager"]).shortfalls] == [team["expert"]]
-    assert [s.person for s in staffing(viewer=team["expert"]).shortfalls] == [team["expert"]]
+    assert [s.person for s in hydrate_shortfalls(staffing(viewer=team["manager"]).shortfalls)] == [team["expert"]]
+    assert [s.person for s in hydrate_shortfalls(staffing(viewer=team["expert"]).shortfalls)] == [team["expert"]]
     for viewer in (team["other_manager"], team["other_expert"], team["communicator"]):
         result = staffing(viewer=viewer)
         assert result.shortfalls == []
