@@ -4,7 +4,7 @@ what a move does, is decided by `content_workflow.services.pieces`."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from content_workflow.api.serializers import NamedChoiceField, person
+from content_workflow.api.serializers import ChoiceLabelField, NamedChoiceField, person
 from content_workflow.models import (
     Channel,
     ContentPiece,
@@ -45,7 +45,7 @@ class ContentPieceSerializer(serializers.ModelSerializer):
 
     published_url = OptionalURLField(read_only=True, allow_null=True, help_text=_("Set once the piece is published."))
     status = piece_status_field(read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField(PieceStatus, source="status")
     channel = channel_field(read_only=True)
     format = format_field(read_only=True)
     owner = person()

@@ -773,3 +773,12 @@ def test_a_reassign_beyond_capacity_answers_with_a_warning(api_for, in_state, te
     assert "Over capacity" in warning and "5 h open and takes 2.5 h more, with 6 h a week" in warning
     back = post(api_for(team.manager), url(REQUESTS, request.pk, "reassign"), {"expert": team.expert.pk})
     assert back.json()["capacity_warning"] is None
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "Assigned"), ("de", "Zugewiesen")])
+def test_list_labels_follow_the_readers_language(api_for, in_state, team, language, label):
+    """status_label comes from the choice's label (not get_status_display), still translated."""
+    request = in_state(Status.ASSIGNED)
+    listed = api_for(team.requester).get("/api/v1/requests/", HTTP_ACCEPT_LANGUAGE=language)
+    row = next(row for row in results(listed) if row["id"] == request.pk)
+    assert (row["status"], row["status_label"]) == ("assigned", label)
