@@ -97,10 +97,11 @@ def budget_entries(budget):
     return BudgetEntry.objects.filter(budget=budget).select_related("actor", "request", "allocation")
 
 
+ALLOCATION_RELATED = ("request", "request__requester", "discipline", "decided_by")
+
+
 def allocation_list(user, *, pending=False):
-    queryset = TimeAllocationRequest.objects.visible_to(user).select_related(
-        "request", "request__requester", "discipline", "decided_by"
-    )
+    queryset = TimeAllocationRequest.objects.visible_to(user).select_related(*ALLOCATION_RELATED)
     if pending:
         queryset = queryset.filter(status__in=TimeAllocationRequest.PENDING)
     return queryset
