@@ -346,6 +346,10 @@ class RequestEventAdmin(RecordOnly, admin.ModelAdmin):
     fields = ["request", "kind", "from_status", "to_status", "actor", "assignee", "text", "note", "data", "created_at"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        # The texts name people by id: one query for a page's names.
+        return super().get_queryset(request).with_names()
+
     @admin.display(description=_("text"))
     def short_text(self, obj):
         return Truncator(obj.text or obj.note).chars(80)
@@ -760,7 +764,7 @@ class PieceEventInline(RecordOnly, admin.TabularInline):
     verbose_name_plural = _("timeline")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+        return super().get_queryset(request).select_related("actor").with_names()
 
 
 @admin.register(ContentPiece)

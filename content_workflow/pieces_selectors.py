@@ -29,7 +29,8 @@ def piece_detail(user):
     the requests that feed it come with it."""
     return piece_list(user).prefetch_related(
         Prefetch("versions", queryset=ContentVersion.objects.select_related("author").defer("text")),
-        Prefetch("events", queryset=PieceEvent.objects.select_related("actor")),
+        # The timeline stores people by id: their names come in one query (names_attach).
+        Prefetch("events", queryset=PieceEvent.objects.select_related("actor").with_names()),
         Prefetch(
             "requests",
             queryset=ExpertInputRequest.objects.select_related("assignee", "target_discipline").order_by(

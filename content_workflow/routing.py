@@ -171,7 +171,7 @@ class Candidate:
 
     def as_nearest(self):
         return {
-            "name": self.name,
+            "name": {"user": self.user_id},  # as messages.person(), without a User object
             "load": plain_hours(self.load),
             "capacity": plain_hours(self.capacity),
         }

@@ -61,9 +61,11 @@ def request_search(queryset, query):
 
 def request_detail(user):
     """The queryset for one request's page: timeline, contribution and allocations
-    fetched with it (look the request up in it: another's request is not there)."""
+    fetched with it (look the request up in it: another's request is not there), and the
+    names of the people its routing reason and timeline store by id (one query)."""
     return (
         request_list(user)
+        .with_names()
         .prefetch_related(
             Prefetch("events", queryset=RequestEvent.objects.select_related("actor", "assignee")),
             Prefetch("allocations", queryset=TimeAllocationRequest.objects.select_related("decided_by")),

@@ -5,7 +5,8 @@ Which tables hold a person: a generic walk over every installed model for foreig
 (and one-to-ones) to AUTH_USER_MODEL (`user_references`), so a model added later is
 covered without a change here. Only what must differ per table is listed explicitly:
 secrets left out of the export, rows that are the person's alone (deleted on erasure),
-free texts they wrote (cleared) and the append-only tables (never changed).
+free texts they wrote (cleared). The append-only tables (never changed) are the models
+with the `AppendOnly` mixin, found the same generic way.
 
 Erasure (`personal_data_erase`), admin-only, one transaction, logged:
 - The account stays, pseudonymised: user name `erased-<id>`, name "Erased person <id>",
@@ -24,10 +25,15 @@ Erasure (`personal_data_erase`), admin-only, one transaction, logged:
   titles and briefs, allocation reasons, organisational model notes, admin log texts,
   other people's notifications). That replacement runs over every editable text, char and
   JSON column of every model, so a mention anywhere is caught.
-- Not changed: the append-only tables (RequestEvent, BudgetEntry; database triggers refuse
-  any UPDATE). They point at the pseudonymised account. A few kinds of timeline entries
-  copy a name into their text when written (shared with, reminder sent to, chosen by,
-  over capacity); those copies stay, and the confirmation page counts them beforehand.
+- Not changed: the append-only tables (request and piece timelines, the budget ledger,
+  the pieces' text versions; database triggers refuse any UPDATE). They point at the
+  pseudonymised account. What the system writes into a timeline names people by id
+  (shared with, reminder sent to, escalated to, chosen by, over capacity, as deputy of,
+  closest to having room, final check by; see content_workflow.models.messages), and the
+  name is looked up when the timeline is read, so it shows the pseudonym after erasure.
+  What can still hold the name there is free text other people typed (timeline notes, a
+  piece's text versions) and entries written before timelines stored ids; those stay,
+  and the confirmation page counts them beforehand (`name_snapshots`).
 
 Retention: assessments older than ASSESSMENT_RETENTION_DAYS are deleted by a periodic
 job (`assessments_expire`, governance.tasks.expire_old_assessments).
@@ -52,7 +58,7 @@ from governance.access import log_denied
 
 logger = logging.getLogger("governance.personal_data")
 
-APPEND_ONLY = frozenset({"content_workflow.RequestEvent", "content_workflow.BudgetEntry"})
+
 # Secrets: their existence is exported, their value never.
 SECRET_FIELDS = {
     "auth.User": {"password"},
@@ -108,6 +114,14 @@ def user_references():
             if field.is_relation and field.related_model is User:
                 found.append((model, field))
     return found
+
+
+def append_only_labels():
+    """The tables never changed: every model with the `AppendOnly` mixin (their database
+    triggers refuse UPDATE and DELETE)."""
+    from content_workflow.models.append_only import AppendOnly
+
+    return frozenset(model._meta.label for model in apps.get_models() if issubclass(model, AppendOnly))
 
 
 def text_columns(model):
@@ -237,9 +251,10 @@ def _replace(value, pattern, replacement):
 
 
 def _scrubbable_models():
+    append_only = append_only_labels()
     for model in apps.get_models():
         label = model._meta.label
-        if model._meta.proxy or label in APPEND_ONLY or label in ("auth.User", "sessions.Session"):
+        if model._meta.proxy or label in append_only or label in ("auth.User", "sessions.Session"):
             continue
         yield model
 
@@ -266,7 +281,7 @@ def name_snapshots(user):
         return 0
     pattern = _pattern(identifiers)
     found = set()
-    for label in sorted(APPEND_ONLY):
+    for label in sorted(append_only_labels()):
         model = apps.get_model(label)
         for field in text_columns(model):
             # The database finds the candidates (a superset); the pattern decides.

@@ -201,7 +201,9 @@ class ExpertRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wor
     def get_queryset(self):
         if _is_schema_view(self):
             return ExpertInputRequest.objects.none()
-        if self.action == "list" or self.request.method not in SAFE_METHODS:
+        if self.action == "list":  # routing reasons name people by id: one query for the page's names
+            return selectors.request_list(self.request.user).with_names()
+        if self.request.method not in SAFE_METHODS:
             return selectors.request_list(self.request.user)
         return selectors.request_detail(self.request.user)
 
@@ -549,6 +551,8 @@ class TimeAllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wo
     def get_queryset(self):
         if _is_schema_view(self):
             return TimeAllocationRequest.objects.none()
+        if self.action == "list":  # the requests' capacity warnings name people by id
+            return selectors.allocation_list(self.request.user).with_names()
         return selectors.allocation_list(self.request.user)
 
     def may_act(self, user, allocation):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from content_workflow.models.append_only import AppendOnly
+from content_workflow.models.messages import WithNames
 
 BUDGET_HOURS = {"max_digits": 8, "decimal_places": 2}
 
@@ -132,7 +133,7 @@ class BudgetEntry(AppendOnly, models.Model):
         return f"{self.get_kind_display()} {self.hours} h"
 
 
-class TimeAllocationRequestQuerySet(models.QuerySet):
+class TimeAllocationRequestQuerySet(WithNames, models.QuerySet):
     def visible_to(self, user):
         from content_workflow.permissions import allocation_visibility
 
@@ -199,6 +200,10 @@ class TimeAllocationRequest(models.Model):
 
     def __str__(self):
         return f"{self.request}: {self.hours_requested} h"
+
+    def person_holders(self):
+        """The request, when it was loaded with the allocation (its capacity warning)."""
+        return [self.request] if TimeAllocationRequest.request.is_cached(self) else []
 
     @property
     def is_pending(self):

@@ -2,10 +2,18 @@
 
 Routing reasons and timeline events are stored as {"code": ..., params}, not as text,
 so a German reader sees German even when an English-speaking worker wrote the row.
+
+People in that data are stored by id, as {"user": <id>} (a manager's deputy reached by an
+escalation as {"user": <id>, "deputy_of": <id>}), never by name: the timelines are
+append-only, and a name copied into them would outlive the person's erasure
+(governance.personal_data). `describe` looks the names up when the text is read, so an
+erased person shows as their pseudonym. Rows written before this change hold the name
+as text; those render as they were written.
 """
 
 from decimal import Decimal
 
+from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +55,118 @@ TEMPLATES = {
     "piece_request": _("Expert input requested: “%(title)s”."),
     "piece_edited": _("Changed: %(fields)s."),
 }
+
+
+# --- People in stored data ---------------------------------------------------------------
+
+
+def person(user, *, deputy_of=None):
+    """How stored data names a person: by id (see the module docstring)."""
+    marker = {"user": user.pk}
+    if deputy_of is not None:
+        marker["deputy_of"] = deputy_of.pk
+    return marker
+
+
+def _is_id(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_person(value):
+    return isinstance(value, dict) and _is_id(value.get("user")) and set(value) <= {"user", "deputy_of"}
+
+
+def person_ids(data):
+    """The ids of every person `data` (a dict, list or scalar, nested) names."""
+    if _is_person(data):
+        return {data["user"]} | ({data["deputy_of"]} if _is_id(data.get("deputy_of")) else set())
+    if isinstance(data, dict):
+        data = data.values()
+    elif not isinstance(data, list | tuple):
+        return set()
+    found = set()
+    for value in data:
+        found |= person_ids(value)
+    return found
+
+
+def names_of(ids):
+    """{id: display name} for the users with these ids, in one query (none for no ids)."""
+    if not ids:
+        return {}
+    from django.contrib.auth import get_user_model
+
+    from content_workflow.services.notifications import display_name
+
+    users = get_user_model().objects.filter(pk__in=ids).only("pk", "username", "first_name", "last_name")
+    return {user.pk: display_name(user) for user in users}
+
+
+def _holders(obj):
+    """`obj` and what comes loaded with it whose stored data may name people: objects
+    with `person_data()` (the dicts they render) and `person_holders()` (nested ones)."""
+    if hasattr(obj, "person_data"):
+        yield obj
+    for nested in obj.person_holders() if hasattr(obj, "person_holders") else ():
+        yield from _holders(nested)
+
+
+def names_attach(objects):
+    """Load the names that the stored data of `objects` (and of what is prefetched with
+    them) mentions, in one query, and give each of them the mapping: their texts then
+    render without a query of their own. Call it for every list of events or requests
+    whose texts are shown. Returns the mapping."""
+    holders = [holder for obj in objects for holder in _holders(obj)]
+    ids = set()
+    for holder in holders:
+        for data in holder.person_data():
+            ids |= person_ids(data)
+    names = names_of(ids)
+    for holder in holders:
+        holder._names = names
+    return names
+
+
+class WithNames:
+    """A QuerySet mixin: `.with_names()` makes the rows, once fetched (prefetches
+    included), carry the names their texts need (`names_attach`), in one more query."""
+
+    _with_names = False
+
+    def with_names(self):
+        clone = self._chain()
+        clone._with_names = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_names = self._with_names
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._with_names:
+            names_attach([row for row in self._result_cache if hasattr(row, "_meta")])
+
+
+class NamedQuerySet(WithNames, models.QuerySet):
+    """The QuerySet of the timelines."""
+
+
+def _resolved(value, names):
+    """`value` with every stored person replaced by their name."""
+    if _is_person(value):
+        name = names.get(value["user"]) or gettext("(unknown person)")
+        if "deputy_of" in value:
+            manager = names.get(value["deputy_of"]) or gettext("(unknown person)")
+            return gettext("%(deputy)s (deputy of %(manager)s)") % {"deputy": name, "manager": manager}
+        return name
+    if isinstance(value, list):
+        return [_resolved(item, names) for item in value]
+    if isinstance(value, dict):
+        return {key: _resolved(item, names) for key, item in value.items()}
+    return value
 
 
 def _listed(value):
@@ -103,10 +223,15 @@ def nearest_text(data):
     }
 
 
-def describe(data):
-    """The text for a stored {"code": ..., params} (empty for unknown codes or no data)."""
+def describe(data, names=None):
+    """The text for a stored {"code": ..., params} (empty for unknown codes or no data).
+    People stored by id are named from `names` ({id: display name}, see `names_attach`);
+    without it they are looked up here, in one query."""
     if not data:
         return ""
+    ids = person_ids(data)
+    if ids:
+        data = _resolved(data, names_of(ids) if names is None else names)
     code = data.get("code")
     if code == "matched":
         text = routing_match_text(data)

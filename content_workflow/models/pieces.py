@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from content_workflow.models.append_only import AppendOnly
-from content_workflow.models.messages import describe
+from content_workflow.models.messages import NamedQuerySet, describe
 from content_workflow.piece_transitions import PieceStatus
 
 
@@ -175,6 +175,8 @@ class PieceEvent(AppendOnly, models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
+    objects = NamedQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("piece event")
@@ -196,7 +198,10 @@ class PieceEvent(AppendOnly, models.Model):
                 except FieldDoesNotExist:  # an old row naming a field that is gone
                     labels.append(str(name))
             data = {**data, "fields": labels}
-        return describe(data)
+        return describe(data, getattr(self, "_names", None))
+
+    def person_data(self):
+        return [self.data]
 
 
 class CalendarFeed(models.Model):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from content_workflow.models.append_only import AppendOnly
-from content_workflow.models.messages import describe
+from content_workflow.models.messages import NamedQuerySet, WithNames, describe
 
 # Channel and Format moved to pieces (issue 11); importable from here as before.
 from content_workflow.models.pieces import Channel, Format
@@ -30,7 +30,7 @@ class Priority(models.IntegerChoices):
     URGENT = 4, _("Urgent")
 
 
-class ExpertInputRequestQuerySet(models.QuerySet):
+class ExpertInputRequestQuerySet(WithNames, models.QuerySet):
     # Set by request_visibility: conditions that together select exactly what the user
     # sees, without overlap, so that count() can add up one count per condition.
     _count_parts = None
@@ -197,9 +197,16 @@ class ExpertInputRequest(models.Model):
             Status.CANCELLED,
         )
 
+    def person_data(self):
+        return [self.routing_reason]
+
+    def person_holders(self):
+        """The timeline, when it was prefetched with the request (`names_attach`)."""
+        return getattr(self, "_prefetched_objects_cache", {}).get("events", ())
+
     @property
     def routing_reason_text(self):
-        return describe(self.routing_reason)
+        return describe(self.routing_reason, getattr(self, "_names", None))
 
     @property
     def capacity_warning(self):
@@ -208,7 +215,7 @@ class ExpertInputRequest(models.Model):
         overbooked = (self.routing_reason or {}).get("overbooked")
         if not overbooked or self.status not in (Status.ASSIGNED, Status.ACCEPTED):
             return None
-        return describe({"code": "overbooked", **overbooked})
+        return describe({"code": "overbooked", **overbooked}, getattr(self, "_names", None))
 
 
 class RequestEvent(AppendOnly, models.Model):
@@ -253,6 +260,8 @@ class RequestEvent(AppendOnly, models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
+    objects = NamedQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("request event")
@@ -265,7 +274,10 @@ class RequestEvent(AppendOnly, models.Model):
 
     @property
     def text(self):
-        return describe(self.data)
+        return describe(self.data, getattr(self, "_names", None))
+
+    def person_data(self):
+        return [self.data]
 
 
 class Contribution(models.Model):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from content_workflow.models import Notification, NotificationPreference
+from content_workflow.models.messages import person
 from content_workflow.transitions import Status
 from disciplines.models import Absence, Membership
 from governance.accounts import preferred_language
@@ -141,20 +142,17 @@ def manager_recipients(discipline, *, today=None):
 
 
 def notify_managers(discipline, *, kind, params, request=None, dedupe_key=None, today=None):
-    """Notify the discipline's managers (deputies for the absent ones); returns the
-    names reached, for the request's timeline. A deputy's notification says whom they
-    stand in for (`deputy_for`)."""
-    names = []
+    """Notify the discipline's managers (deputies for the absent ones); returns who was
+    reached, for the request's timeline: people by id (`person`), a deputy with whom they
+    stand in for. A deputy's notification says whom they stand in for (`deputy_for`)."""
+    reached = []
     for recipient, absent in manager_recipients(discipline, today=today):
         own = dict(params)
         if absent is not None:
             own["deputy_for"] = display_name(absent)
-            names.append(
-                _("%(deputy)s (deputy of %(manager)s)")
-                % {"deputy": display_name(recipient), "manager": display_name(absent)}
-            )
+            reached.append(person(recipient, deputy_of=absent))
         else:
-            names.append(display_name(recipient))
+            reached.append(person(recipient))
         notify(
             recipient=recipient,
             kind=kind,
@@ -162,7 +160,7 @@ def notify_managers(discipline, *, kind, params, request=None, dedupe_key=None, 
             request=request,
             dedupe_key=f"{dedupe_key}:{recipient.pk}" if dedupe_key else None,
         )
-    return names
+    return reached
 
 
 def display_name(user):

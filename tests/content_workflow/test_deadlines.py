@@ -169,7 +169,7 @@ def test_a_deputy_acts_only_for_the_absences_dates(clock, make_request, budget, 
     allocation = TimeAllocationRequest.objects.get(request=request)
     services.allocation_approve(allocation=allocation, actor=team.deputy, reason="Max is away")
     transition = RequestEvent.objects.filter(request=request).last()
-    assert transition.data["deputy_for"] == team.manager.get_full_name()
+    assert transition.data["deputy_for"] == {"user": team.manager.pk}  # by id, named when read
     assert transition.text.endswith(f"(as deputy of {team.manager.get_full_name()})")
 
     clock.move_to(at(5))  # the absence is over: no right, even before the sync

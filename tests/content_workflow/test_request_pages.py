@@ -616,6 +616,8 @@ def test_request_page_costs_the_same_queries_however_long_its_timeline(
     from django.test.utils import CaptureQueriesContext
 
     request = in_state(Status.COMPLETED, title="Long story")
+    # One line naming someone (stored by id): the names come in one query, however many.
+    services.request_share(request=request, actor=team.requester, user=team.expert2)
     client = client_for(team.requester)
     address = url("request_detail", request.pk)
     client.get(address)  # warm the session and the caches

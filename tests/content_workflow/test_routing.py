@@ -264,10 +264,10 @@ def test_nobody_with_room_is_unroutable_naming_the_nearest(routed, team, due, me
     assert (request.status, request.assignee, request.reserved_hours) == (Status.UNROUTABLE, None, 0)
     reason = request.routing_reason
     assert (reason["code"], reason["busy"], reason["hours"]) == ("no_candidates", 3, "4")
-    assert [person["name"] for person in reason["nearest"]] == [
-        display_name(team.expert2),  # 2.5 h free
-        display_name(team.expert),  # 1 h free
-        display_name(full),  # none
+    assert [person["name"] for person in reason["nearest"]] == [  # by id, named when read
+        {"user": team.expert2.pk},  # 2.5 h free
+        {"user": team.expert.pk},  # 1 h free
+        {"user": full.pk},  # none
     ]
     text = request.routing_reason_text
     assert "3 without room in their weekly capacity" in text
@@ -295,8 +295,10 @@ def test_a_manager_may_overbook_with_a_warning_on_record(routed, team, due, open
     assert "Over capacity" in warning and "5 h open and takes 4 h more, with 6 h a week" in warning
     event = request.events.get(to_status=Status.ASSIGNED)  # on the timeline
     name = display_name(team.expert)
-    assert event.data["overbooked"] == {"name": name, "load": "5", "hours": "4", "capacity": "6"}
+    assert event.data["overbooked"] == {"name": {"user": team.expert.pk}, "load": "5", "hours": "4", "capacity": "6"}
+    assert event.data["manager"] == {"user": team.manager.pk}  # by id, named when read
     assert f"Over capacity: {name} has 5 h open" in describe(event.data)
+    assert f"Chosen by {display_name(team.manager)}." in describe(event.data)
 
 
 def test_a_manager_pick_within_capacity_carries_no_warning(routed, team):

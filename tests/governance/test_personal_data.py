@@ -218,7 +218,7 @@ def test_names_typed_into_the_timeline_stay_and_are_counted(history, team, clien
     # Her user name inside another word is not her: not counted.
     RequestEvent.objects.create(request=request, actor=team.requester, note="Shared with Neva Evans, relevant")
     page = client_for(team.admin).get(f"/accounts/people/{eva.pk}/erase/")
-    assert b"1 timeline or ledger entry quotes their name" in page.content
+    assert b"1 timeline entry, ledger entry or text version mentions their name" in page.content
     report = personal_data.personal_data_erase(actor=team.admin, user=eva)
     assert report["snapshots_kept"] == 1
     assert [label for label, _field, _pk in rows_mentioning([f"{NAME[0]} {NAME[1]}", EMAIL])] == [
