@@ -143,6 +143,9 @@ class WithNames:
         clone._with_names = self._with_names
         return clone
 
+    # QuerySet._fetch_all is Django's private hook where results (and their prefetches)
+    # arrive; Django has no public "after fetch" hook. tests/governance/
+    # test_erasure_timelines.py counts the queries, so a change in Django shows there.
     def _fetch_all(self):
         fresh = self._result_cache is None
         super()._fetch_all()
