@@ -6,8 +6,10 @@
 Requests are made already submitted (bulk, so making them costs nothing measured), for
 the demo manager's discipline (product), asked by the demo communicator, due next month,
 with budget room approved first. In-process, each `request_route` runs with a query
-counter, and its after-commit work (the assignee's notification e-mail: SMTP to
-localhost, refused where no mail server runs, so the attempt costs little) counts too. Prints one JSON line.
+counter, its after-commit work included: run.py gives it a broker, so the assignee's
+notification e-mail is queued for a worker as in production (without a broker the e-mail
+is attempted in-process, SMTP to localhost, and its statements count too). Prints one
+JSON line.
 """
 
 import argparse
