@@ -3,11 +3,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from disciplines import services
+from disciplines import selectors, services
 from disciplines.models import Absence, ApplicationArea, Discipline, Expertise, Membership
 from governance.admin import ServiceErrorsAsMessages
 
@@ -38,16 +37,7 @@ class DisciplineAdmin(ServiceErrorsAsMessages, ServiceDeletes, admin.ModelAdmin)
     inlines = [ApplicationAreaInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                area_count=Count("application_areas", distinct=True),
-                expert_count=Count(
-                    "memberships", filter=Q(memberships__function=Membership.Function.EXPERT), distinct=True
-                ),
-            )
-        )
+        return selectors.with_counts(super().get_queryset(request))
 
     @admin.display(description=_("colour"), ordering="colour")
     def swatch(self, obj):
