@@ -249,6 +249,7 @@ def measure_pages(args, name, database):
                     max_samples=args.samples,
                     min_samples=args.min_samples,
                     budget=args.budget,
+                    warm=args.workers,
                 )
                 rows[role, _key(path)] = {**result, "path": path}
                 if result["p95"] > 1:

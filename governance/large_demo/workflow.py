@@ -278,9 +278,7 @@ def _request(ctx, ids, ledger, batch):
         reason = {"code": "matched", "tags": tags[:2], "load": str(rng.randint(0, 6)), "capacity": "6"}
     elif "unroutable" in path:
         # The closest experts by id, as routing stores them (the list resolves their names).
-        nearest = [
-            {"name": {"user": ctx.pick_expert(target)}, "load": "5", "capacity": "6"} for _ in range(2)
-        ]
+        nearest = [{"name": {"user": ctx.pick_expert(target)}, "load": "5", "capacity": "6"} for _ in range(2)]
         reason = {"code": "no_candidates", "experts": 12, "absent": 2, "declined": 0, "busy": 10, "nearest": nearest}
     elif "awaiting_allocation" in path:
         reason = {"code": "no_budget", "month": f"{due:%B %Y}", "remaining": "0", "hours": str(estimate)}

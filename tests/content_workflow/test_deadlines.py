@@ -180,6 +180,27 @@ def test_a_deputy_acts_only_for_the_absences_dates(clock, make_request, budget, 
     assert not TimeBudgetUserObjectPermission.objects.filter(user=team.deputy).exists()
 
 
+def test_a_deputy_needs_both_the_grant_and_this_months_budget_permission(clock, team):
+    """The deputy's rights are the live grant AND guardian's approve permission on this
+    month's budget of that discipline: either alone gives nothing."""
+    Absence.objects.create(user=team.manager, starts_on=at(3).date(), ends_on=at(4).date(), deputy=team.deputy)
+    services.deputy_grants_sync()
+    assert can_manage_discipline(team.deputy, team.product, today=at(3).date())
+
+    permissions = TimeBudgetUserObjectPermission.objects.filter(user=team.deputy)
+    kept = list(permissions.values_list("content_object_id", "permission_id"))
+    permissions.delete()  # the grant row stays live, the budget permission is gone
+    assert DeputyGrant.objects.filter(revoked_at__isnull=True).exists()
+    assert not can_manage_discipline(team.deputy, team.product, today=at(3).date())
+
+    TimeBudgetUserObjectPermission.objects.bulk_create(
+        [TimeBudgetUserObjectPermission(user=team.deputy, content_object_id=o, permission_id=p) for o, p in kept]
+    )
+    assert can_manage_discipline(team.deputy, team.product, today=at(3).date())
+    DeputyGrant.objects.update(revoked_at=timezone.now())  # the permission stays, the grant is revoked
+    assert not can_manage_discipline(team.deputy, team.product, today=at(3).date())
+
+
 def test_overdue_is_flagged_once_the_due_date_passes(assigned, clock, team):
     clock.move_to(at(14, 23, 59))
     assert services.overdue_flag() == 0
