@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from governance.models import Activity, OrganisationalModel, Responsibility
+from governance.request_cache import remembered
 
 
 def model_list(user):
@@ -17,10 +18,14 @@ def model_list(user):
 
 
 def active_model():
-    return (
-        OrganisationalModel.objects.filter(status=OrganisationalModel.Status.ACTIVE)
-        .select_related("executive_sponsor")
-        .first()
+    """The active model, read once per page view (the diagram and the cards all ask)."""
+    return remembered(
+        ("active_model",),
+        lambda: (
+            OrganisationalModel.objects.filter(status=OrganisationalModel.Status.ACTIVE)
+            .select_related("executive_sponsor")
+            .first()
+        ),
     )
 
 
@@ -43,7 +48,12 @@ class Unit:
 
 
 def model_units(model):
-    """Hubs first (the centre before the others), then spokes; two queries."""
+    """Hubs first (the centre before the others), then spokes; two queries, once per page
+    view for a model (the diagram and model health both draw on them)."""
+    return list(remembered(("model_units", model.pk), lambda: _model_units(model)))
+
+
+def _model_units(model):
     hubs = list(model.hubs.select_related("home_discipline", "lead"))
     spokes = list(model.spokes.select_related("discipline", "liaison", "hub"))
     units = [

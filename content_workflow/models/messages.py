@@ -11,6 +11,7 @@ erased person shows as their pseudonym. Rows written before this change hold the
 as text; those render as they were written.
 """
 
+import functools
 from decimal import Decimal
 
 from django.db import models
@@ -262,11 +263,17 @@ def describe(data, names=None):
 
 def format_hours(value):
     """Hours as people write them, in the active language: 2.50 -> "2.5", 10.00 -> "10"."""
-    from decimal import Decimal
+    from django.utils.translation import get_language
 
+    # A dashboard formats a few hundred hours, mostly the same few values; Django's
+    # number_format looks the language's format up each time.
+    return _formatted_hours(Decimal(value).normalize(), get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_hours(value, language):
     from django.utils.formats import number_format
 
-    value = Decimal(value).normalize()
     places = max(-value.as_tuple().exponent, 0)
     return number_format(value, decimal_pos=places)
 
