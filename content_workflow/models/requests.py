@@ -162,6 +162,14 @@ class ExpertInputRequest(models.Model):
             # dashboard: both dates and the id from the index, no row of the table read.
             models.Index(fields=["status", "due_date"], name="cw_request_due", include=["next_sweep_at", "id"]),
             models.Index(fields=["assignee", "status"], name="cw_request_assignee"),
+            # Each expert's open load (assigned or accepted, estimated hours): the team
+            # pages and routing's ranking sum it from this small index alone.
+            models.Index(
+                fields=["assignee"],
+                include=["estimated_hours"],
+                condition=Q(status__in=["accepted", "assigned"]),
+                name="cw_request_open_load",
+            ),
             # Managers' lists by status and due date (id last: the discipline's ids from the
             # index alone); requester and assignee carried along, so that counting what a
             # manager sees needs no row of the table (see permissions.request_visibility).

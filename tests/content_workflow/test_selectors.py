@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from content_workflow import selectors, services
-from content_workflow.models import Status
+from content_workflow.models import ExpertInputRequest, Status
 
 
 def render_requests(rows):
@@ -82,3 +82,14 @@ def test_my_work_and_team_contributions(in_state, team):
     rows = {m.user.username: (m.delivered_count, m.hours_spent) for m in selectors.team_contributions(team.product)}
     assert rows["eva"][0] == 1 and rows["eva"][1] == 2
     assert rows["erik"] == (0, None)
+
+
+def test_the_open_load_index_covers_exactly_open_work():
+    """cw_request_open_load is partial: its condition must stay the statuses OPEN_WORK
+    names, or the team pages and routing sum open load from the table again."""
+    from content_workflow.transitions import OPEN_WORK
+
+    index = next(i for i in ExpertInputRequest._meta.indexes if i.name == "cw_request_open_load")
+    (lookup, statuses) = index.condition.children[0]
+    assert lookup == "status__in"
+    assert set(statuses) == set(OPEN_WORK)
