@@ -18,6 +18,7 @@ import schemathesis
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
@@ -30,8 +31,11 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 from content_workflow.models import ContentPiece, ExpertInputRequest, Notification, TimeAllocationRequest, TimeBudget
 from disciplines.models import Absence, ApplicationArea, Discipline, Expertise, Membership
 from governance.models import Activity, Hub, OrganisationalModel, Responsibility, Spoke
-from governance.wsgi import application
 from roles.models import Assessment, Competency, JobProfile, RequiredLevel, RoleAssignment
+
+# Django's WSGI handler without governance.wsgi's heap freezing, which belongs to a server
+# process, not to the test run.
+application = get_wsgi_application()
 
 ROLES = ["lead", "communicator", "expert", "manager", "executive", "admin"]
 
