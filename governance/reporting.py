@@ -1250,9 +1250,14 @@ def _reports_by_period(periods, scope, *, always=(), can_act=(), disciplines=Non
 def summary(period, scope, *, today=None, hours=None, delivery=None):
     """Every figure of DEFINITIONS for the period and scope, as {key: Figure}: what an
     export or the API can serve next to the page (issue 8), with the content that went out
-    (issue 11). Twelve queries on PostgreSQL (fourteen on SQLite).
-    Model health, a snapshot of now rather than of the period, is `model_health`."""
-    figures = period_figures(period, scope, hours=hours, delivery=delivery)
+    (issue 11). Twelve queries on PostgreSQL (fourteen on SQLite) when nothing is cached.
+    Model health, a snapshot of now rather than of the period, is `model_health`.
+    Without `hours` and `delivery`, the period's figures come from the same cache as the
+    dashboards' (`reports_by_period`)."""
+    if hours is None and delivery is None:
+        figures = dict(reports_by_period([period], scope)[0].figures)
+    else:
+        figures = period_figures(period, scope, hours=hours, delivery=delivery)
     for figure in content_figures(period, scope).figures:
         figures[figure.key] = figure
     now = request_status_figures(scope, today=today)
