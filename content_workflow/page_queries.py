@@ -7,12 +7,13 @@ rows, and loads what a page renders in a fixed number of queries.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from content_workflow import selectors
 from content_workflow.models import (
     Contribution,
+    ExpertInputRequest,
     TimeAllocationRequest,
     TimeBudget,
 )
@@ -147,13 +148,16 @@ def communicator_summary(user, *, today=None):
     """The communicator's cards: what needs them (a draft to submit, input to complete, a
     smaller estimate to answer) and their open requests by due date. Three queries."""
     today = today or timezone.localdate()
-    mine = selectors.request_list(user).filter(requester=user, status__in=OPEN)
-    needs_you = Q(status__in=[Status.DRAFT, Status.DELIVERED]) | Q(
-        allocations__status=TimeAllocationRequest.Status.PARTIALLY_APPROVED
+    # The requester sees their own requests whatever else visibility says, so their own
+    # open ones need no visibility filter: the requester index then finds them alone.
+    mine = ExpertInputRequest.objects.filter(requester=user, status__in=OPEN).select_related(*selectors.REQUEST_RELATED)
+    offer_waiting = TimeAllocationRequest.objects.filter(
+        request=OuterRef("pk"), status=TimeAllocationRequest.Status.PARTIALLY_APPROVED
     )
+    needs_you = Q(status__in=[Status.DRAFT, Status.DELIVERED]) | Exists(offer_waiting)
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     return {
-        "needs_you": list(mine.filter(needs_you).distinct().order_by("due_date", "pk")[:DASHBOARD_ROWS]),
+        "needs_you": list(mine.filter(needs_you).order_by("due_date", "pk")[:DASHBOARD_ROWS]),
         "open_rows": list(mine.order_by("due_date", "pk")[:DASHBOARD_ROWS]),
         "open_count": mine.count(),
         "today": today,

@@ -180,6 +180,8 @@ class ExpertInputRequest(models.Model):
             ),
             # "My requests", newest change first.
             models.Index(fields=["requester", "updated_at"], name="cw_request_requester"),
+            # A communicator's open requests by due date (their dashboard).
+            models.Index(fields=["requester", "status", "due_date"], name="cw_request_requester_due"),
             # Readers' lists in page order (pages sort by change, the API by creation).
             models.Index(fields=["updated_at", "id"], name="cw_request_updated"),
             models.Index(fields=["created_at", "id"], name="cw_request_created"),

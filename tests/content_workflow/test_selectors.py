@@ -93,3 +93,27 @@ def test_the_open_load_index_covers_exactly_open_work():
     (lookup, statuses) = index.condition.children[0]
     assert lookup == "status__in"
     assert set(statuses) == set(OPEN_WORK)
+
+
+def test_the_communicators_cards_show_what_needs_them(in_state, team):
+    """needs_you: a draft, delivered input, a smaller estimate offered; not work under way,
+    not someone else's request. open_count: the requester's own unfinished requests."""
+    from content_workflow.models import TimeAllocationRequest
+    from content_workflow.page_queries import communicator_summary
+
+    # First, while the month has no budget: it waits for time, and gets part of it.
+    offered = in_state(Status.AWAITING_ALLOCATION, title="Offered", estimated_hours=Decimal(4))
+    allocation = TimeAllocationRequest.objects.get(request=offered)
+    services.allocation_approve(allocation=allocation, actor=team.manager, hours=Decimal(1), reason="Part of it")
+    draft = in_state(Status.DRAFT, title="Draft")
+    delivered = in_state(Status.DELIVERED, title="Delivered")
+    in_state(Status.ASSIGNED, title="Under way")
+    in_state(Status.COMPLETED, title="Done")
+    ExpertInputRequest.objects.filter(title="Under way").update(requester=team.requester)
+    someone_else = in_state(Status.DRAFT, title="Another's draft")
+    ExpertInputRequest.objects.filter(pk=someone_else.pk).update(requester=team.expert2)
+
+    cards = communicator_summary(team.requester)
+    assert {r.title for r in cards["needs_you"]} == {draft.title, delivered.title, offered.title}
+    assert cards["open_count"] == 4  # draft, delivered, offered, under way (not the completed one)
+    assert "Another's draft" not in {r.title for r in cards["open_rows"]}
