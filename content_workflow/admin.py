@@ -112,7 +112,8 @@ class RequestEventInline(RecordOnly, admin.TabularInline):
     verbose_name_plural = _("timeline")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor", "assignee")
+        # The texts name people by id: one query for the whole timeline's names.
+        return super().get_queryset(request).select_related("actor", "assignee").with_names()
 
 
 class ContributionInline(RecordOnly, admin.StackedInline):

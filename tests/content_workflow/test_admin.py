@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -347,3 +349,24 @@ def test_non_staff_users_do_not_reach_the_admin(client_for, team):
     response = client_for(team.manager).get(admin_url("timebudget", "changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_request_pages_timeline_costs_the_same_however_many_entries_name_people(
+    team, make_request, client_for, make_user
+):
+    """The timeline inline shows each entry's text, and texts name people by id: their
+    names come in one query for the whole timeline, not one per entry."""
+    request = make_request()
+    services.request_share(request=request, actor=team.requester, user=team.expert)
+    client = client_for(team.admin)
+    address = f"/admin/content_workflow/expertinputrequest/{request.pk}/change/"
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(address).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for number in range(6):
+        services.request_share(request=request, actor=team.requester, user=make_user(username=f"reader{number}"))
+    assert queries() == few
