@@ -55,6 +55,7 @@ TEMPLATES = {
     "piece_published": _("Published at %(url)s on %(date)s."),
     "piece_request": _("Expert input requested: “%(title)s”."),
     "piece_edited": _("Changed: %(fields)s."),
+    "piece_check": _("%(expert)s on version %(version)s: %(verdict)s."),
 }
 
 

@@ -198,6 +198,15 @@ class PieceEvent(AppendOnly, models.Model):
                 except FieldDoesNotExist:  # an old row naming a field that is gone
                     labels.append(str(name))
             data = {**data, "fields": labels}
+        elif data.get("code") == "piece_check" and "verdict" in data:
+            from content_workflow.models.checks import FinalCheck
+
+            # The verdict in the reader's language (an unknown one as stored).
+            verdict = data["verdict"]
+            data = {
+                **data,
+                "verdict": FinalCheck.Verdict(verdict).label if verdict in FinalCheck.Verdict.values else verdict,
+            }
         return describe(data, getattr(self, "_names", None))
 
     def person_data(self):

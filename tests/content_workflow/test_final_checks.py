@@ -98,6 +98,23 @@ def test_all_approvals_approve_the_piece_and_book_the_hours(fed, team):
     assert piece.events.filter(kind="check").count() == 2
 
 
+def test_the_timeline_says_who_answered_which_version_and_how(fed, team):
+    from django.utils import translation
+
+    piece = _to_check(fed, team)
+    services.final_check_answer(
+        check=_check(piece, team.expert2),
+        actor=team.expert2,
+        verdict=V.APPROVED_WITH_CHANGES,
+        comments=[{"label": "wording", "text": "Say 'tariff'."}],
+    )
+    event = piece.events.get(kind="check")
+    name = team.expert2.get_full_name()
+    assert event.text == f"{name} on version {piece.version}: Approved with changes."
+    with translation.override("de"):
+        assert event.text == f"{name} zu Version {piece.version}: Mit Änderungen freigegeben."
+
+
 def test_a_request_for_changes_sends_the_piece_back_and_only_that_expert_checks_again(fed, team):
     piece = _to_check(fed, team)
     services.final_check_answer(check=_check(piece, team.expert), actor=team.expert, verdict=V.APPROVED)
