@@ -146,22 +146,10 @@ def _one(rng, budget, month, number, requester, experts, product, manager):
         completed = delivered + datetime.timedelta(days=rng.randint(0, 2), hours=2)
         used = min(spent, estimate)
         ledger_write(budget=budget, kind=BudgetEntry.Kind.CONSUME, hours=used, key=f"{key}:consume", request=request)
-        if estimate > used:
-            ledger_write(
-                budget=budget,
-                kind=BudgetEntry.Kind.RELEASE,
-                hours=estimate - used,
-                key=f"{key}:release",
-                request=request,
-            )
-        if spent > estimate:
-            ledger_write(
-                budget=budget,
-                kind=BudgetEntry.Kind.OVERRUN,
-                hours=spent - estimate,
-                key=f"{key}:overrun",
-                request=request,
-            )
+        # What was reserved and not used goes back; what was spent beyond it is overrun.
+        for kind, hours in ((BudgetEntry.Kind.RELEASE, estimate - used), (BudgetEntry.Kind.OVERRUN, spent - estimate)):
+            if hours > 0:
+                ledger_write(budget=budget, kind=kind, hours=hours, key=f"{key}:{kind.value}", request=request)
         contribution = Contribution.objects.create(
             request=request,
             author=expert,

@@ -32,22 +32,10 @@ from content_workflow.services.notifications import display_name
 from content_workflow.services.periodic import escalations_send, reminders_send
 from disciplines.models import Absence, Membership
 from governance import personal_data
-from tests.content_workflow import conftest as workflow
 from tests.governance import test_personal_data as erasure
 
-# The workflow's cast and stage, and the erasure tests' person (used here as fixtures).
-member, hub_model, team, due, budget, make_request, routed, open_work, competency, history = (
-    workflow.member,
-    workflow.hub_model,
-    workflow.team,
-    workflow.due,
-    workflow.budget,
-    workflow.make_request,
-    workflow.routed,
-    workflow.open_work,
-    erasure.competency,
-    erasure.history,
-)
+# The erasure tests' person and their history (used here as fixtures).
+competency, history = erasure.competency, erasure.history
 F = Membership.Function
 NAME = " ".join(erasure.NAME)
 NEEDLES = [NAME, erasure.EMAIL]

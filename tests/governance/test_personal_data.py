@@ -28,18 +28,7 @@ from disciplines.models import Absence, Expertise, Membership
 from governance import personal_data
 from governance.models import UserProfile
 from roles.models import Assessment, Competency
-from tests.content_workflow import conftest as workflow
 
-# The workflow's cast and stage (tests/content_workflow/conftest.py), used here as fixtures.
-member, hub_model, team, due, budget, make_request, routed = (
-    workflow.member,
-    workflow.hub_model,
-    workflow.team,
-    workflow.due,
-    workflow.budget,
-    workflow.make_request,
-    workflow.routed,
-)
 User = get_user_model()
 NAME = ("Evangelina", "Zwanziger")
 EMAIL = "evangelina.zwanziger@example.com"
