@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from content_workflow.models.messages import plain_hours
+from content_workflow.models.messages import person_ref, plain_hours
 from content_workflow.transitions import OPEN_WORK, Status
 from disciplines.models import Absence, Membership
 from governance.models import Hub, ModelType, OrganisationalModel, Spoke
@@ -171,7 +171,7 @@ class Candidate:
 
     def as_nearest(self):
         return {
-            "name": {"user": self.user_id},  # as messages.person(), without a User object
+            "name": person_ref(self.user_id),
             "load": plain_hours(self.load),
             "capacity": plain_hours(self.capacity),
         }

@@ -62,11 +62,11 @@ TEMPLATES = {
 # --- People in stored data ---------------------------------------------------------------
 
 
-def person(user, *, deputy_of=None):
-    """How stored data names a person: by id (see the module docstring)."""
-    marker = {"user": user.pk}
+def person_ref(user, *, deputy_of=None):
+    """How stored data names a person (a user or their id): by id, see the module docstring."""
+    marker = {"user": getattr(user, "pk", user)}
     if deputy_of is not None:
-        marker["deputy_of"] = deputy_of.pk
+        marker["deputy_of"] = getattr(deputy_of, "pk", deputy_of)
     return marker
 
 

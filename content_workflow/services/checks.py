@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from content_workflow.models import Contribution, FinalCheck, Notification, PieceEvent, Status
 from content_workflow.models.checks import CHECK_HOURS
-from content_workflow.models.messages import person
+from content_workflow.models.messages import person_ref
 from content_workflow.notification_texts import datetime_param
 from content_workflow.piece_transitions import PieceStatus
 from content_workflow.services.budgets import budget_get_or_create, ledger_book_spent
@@ -167,7 +167,7 @@ def final_check_answer(*, check, actor, verdict, comments=(), hours_spent=None, 
         actor=actor,
         kind=PieceEvent.Kind.CHECK,
         note="\n".join(f"[{comment['label']}] {comment['text']}" for comment in cleaned)[:2000],
-        data={"code": "piece_check", "verdict": verdict, "expert": person(actor), "version": locked.version},
+        data={"code": "piece_check", "verdict": verdict, "expert": person_ref(actor), "version": locked.version},
     )
     notify(
         recipient=piece.owner,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from content_workflow.models import Notification, NotificationPreference
-from content_workflow.models.messages import person
+from content_workflow.models.messages import person_ref
 from content_workflow.transitions import Status
 from disciplines.models import Absence, Membership
 from governance.accounts import preferred_language
@@ -150,9 +150,9 @@ def notify_managers(discipline, *, kind, params, request=None, dedupe_key=None, 
         own = dict(params)
         if absent is not None:
             own["deputy_for"] = display_name(absent)
-            reached.append(person(recipient, deputy_of=absent))
+            reached.append(person_ref(recipient, deputy_of=absent))
         else:
-            reached.append(person(recipient))
+            reached.append(person_ref(recipient))
         notify(
             recipient=recipient,
             kind=kind,

@@ -57,7 +57,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from content_workflow.models import ExpertInputRequest, Notification, RequestEvent
-from content_workflow.models.messages import person
+from content_workflow.models.messages import person_ref
 from content_workflow.notification_texts import date_param
 from content_workflow.services.deadlines import response_days
 from content_workflow.services.notifications import display_name, notify, notify_managers
@@ -123,7 +123,7 @@ def reminders_send(*, now=None):
                     dedupe_key=f"{code}:{_assignment_key(request)}",
                 )
                 RequestEvent.objects.create(
-                    request=request, kind=Kind.REMINDER, data={"code": code, "name": person(request.assignee)}
+                    request=request, kind=Kind.REMINDER, data={"code": code, "name": person_ref(request.assignee)}
                 )
                 sent += 1
     return sent

@@ -29,7 +29,7 @@ from content_workflow.models import (
     ResponseTarget,
     TimeAllocationRequest,
 )
-from content_workflow.models.messages import format_hours, person, plain_hours
+from content_workflow.models.messages import format_hours, person_ref, plain_hours
 from content_workflow.notification_texts import date_param, datetime_param, hours_param
 from content_workflow.permissions import (
     actors_for,
@@ -105,7 +105,7 @@ def authorize(locked, *, to, actor):
     if acting == {Actor.MANAGER}:
         manager = deputy_for(actor, locked.target_discipline_id)
         if manager is not None:
-            return {"deputy_for": person(manager)}
+            return {"deputy_for": person_ref(manager)}
     return {}
 
 
@@ -420,7 +420,7 @@ def request_share(*, request, actor, user):
         request=request,
         kind=RequestEvent.Kind.SHARE,
         actor=actor,
-        data={"code": "shared", "name": person(user)},
+        data={"code": "shared", "name": person_ref(user)},
     )
     return request
 
@@ -623,11 +623,11 @@ def manager_pick(locked, expert, actor):
     """The reason stored when a manager names the expert. Unlike routing, a manager may
     give someone more than their weekly capacity holds (they know the people); the
     reason then carries the overbooking, so the page, the API and the timeline say so."""
-    reason = {"code": "manager_pick", "manager": person(actor)}
+    reason = {"code": "manager_pick", "manager": person_ref(actor)}
     load, capacity = expert_room(expert, locked)
     if capacity is not None and load + locked.estimated_hours > capacity:
         reason["overbooked"] = {
-            "name": person(expert),
+            "name": person_ref(expert),
             "load": plain_hours(load),
             "hours": plain_hours(locked.estimated_hours),
             "capacity": plain_hours(capacity),
