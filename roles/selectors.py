@@ -446,16 +446,22 @@ class HolderRef:
 
 
 def _shortfalls(viewer, current):
-    """Current holders whose latest levels (manager's or lead's view first) fall short; three
+    """Current holders whose latest levels (manager's or lead's view first) fall short; four
     queries, rows as plain values (a page of them is hydrated later)."""
     holders = list(current.order_by().values_list("pk", "user_id", "profile_id", "seniority"))
     if not holders:
         return []
+    cells = list(
+        RequiredLevel.objects.filter(profile_id__in={row[2] for row in holders}).values_list(
+            "profile_id", "seniority", "competency_id", "level"
+        )
+    )
+    # Each competency once (a matrix names the same one in many cells; building a model
+    # instance per cell was a quarter of this function's time).
+    competencies = Competency.objects.select_related("category").in_bulk({cell[2] for cell in cells})
     required = defaultdict(list)  # (profile_id, seniority) -> [(competency id, competency, level)]
-    for cell in RequiredLevel.objects.filter(profile_id__in={row[2] for row in holders}).select_related(
-        "competency__category"
-    ):
-        required[(cell.profile_id, cell.seniority)].append((cell.competency_id, cell.competency, cell.level))
+    for profile_id, seniority, competency_id, level in cells:
+        required[(profile_id, seniority)].append((competency_id, competencies[competency_id], level))
     latest = {}  # (user_id, competency_id, is_self) -> level
     rows = (
         Assessment.objects.visible_to(viewer)

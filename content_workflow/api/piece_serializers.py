@@ -19,6 +19,7 @@ from content_workflow.permissions import piece_actors_for
 from content_workflow.piece_transitions import next_piece_actions
 from disciplines.models import Discipline
 from governance.api import strict
+from governance.api.fast_read import FastRead
 
 
 def piece_status_field(**kwargs):
@@ -40,7 +41,7 @@ class OptionalURLField(serializers.URLField):
         return value or None
 
 
-class ContentPieceSerializer(serializers.ModelSerializer):
+class ContentPieceSerializer(FastRead, serializers.ModelSerializer):
     """A piece as lists show it (no text, no history)."""
 
     published_url = OptionalURLField(read_only=True, allow_null=True, help_text=_("Set once the piece is published."))

@@ -33,6 +33,7 @@ from content_workflow.services.notifications import display_name
 from content_workflow.transitions import next_states
 from disciplines.models import Discipline
 from governance.api import strict
+from governance.api.fast_read import FastRead
 
 User = get_user_model()
 
@@ -133,7 +134,7 @@ def person(**kwargs):
 # --- Requests: reading ---------------------------------------------------------------------------
 
 
-class ExpertRequestSerializer(serializers.ModelSerializer):
+class ExpertRequestSerializer(FastRead, serializers.ModelSerializer):
     """A request as lists show it (no brief, no timeline)."""
 
     status = status_field(read_only=True)
@@ -232,7 +233,7 @@ class ContributionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RequestAllocationSerializer(serializers.ModelSerializer):
+class RequestAllocationSerializer(FastRead, serializers.ModelSerializer):
     """A time allocation request as the request's page shows it."""
 
     status = NamedChoiceField(TimeAllocationRequest.Status.choices, enum_name="AllocationStatusEnum", read_only=True)
@@ -385,7 +386,7 @@ class RequestReassignSerializer(serializers.Serializer):
 # --- Budgets -------------------------------------------------------------------------------------
 
 
-class TimeBudgetSerializer(serializers.ModelSerializer):
+class TimeBudgetSerializer(FastRead, serializers.ModelSerializer):
     discipline_name = serializers.CharField(source="discipline.name", read_only=True)
     remaining_hours = serializers.DecimalField(
         max_digits=8, decimal_places=2, read_only=True, help_text=_("Approved minus reserved minus used.")
@@ -528,7 +529,7 @@ class AllocationReassignSerializer(serializers.Serializer):
 # --- Notifications -------------------------------------------------------------------------------
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(FastRead, serializers.ModelSerializer):
     kind = NamedChoiceField(Notification.Kind.choices, enum_name="NotificationKindEnum", read_only=True)
     kind_label = ChoiceLabelField(Notification.Kind, source="kind")
     text = serializers.CharField(read_only=True, help_text=_("What happened, in the language of the request."))

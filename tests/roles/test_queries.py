@@ -106,12 +106,13 @@ def test_staffing_query_count_is_constant(
     django_assert_num_queries, active, lead_viewer, make_user, profiles, disciplines, competencies
 ):
     add_people(make_user, lead_viewer, profiles, disciplines, competencies, 2, 0)
-    # Ten: model, units (2), profiles, the first holders and their totals (2), the
-    # holders' levels (3: assignments, required levels, assessments), the shortfalls' people.
-    with django_assert_num_queries(10):
+    # Eleven: model, units (2), profiles, the first holders and their totals (2), the
+    # holders' levels (4: assignments, required levels, their competencies, assessments),
+    # the shortfalls' people.
+    with django_assert_num_queries(11):
         before = render_staffing(staffing(viewer=lead_viewer))
     add_people(make_user, lead_viewer, profiles, disciplines, competencies, 6, 2)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         after = render_staffing(staffing(viewer=lead_viewer))
     assert (len(before[1]), len(after[1])) == (2, 8)
 
