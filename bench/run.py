@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 from measure import fetch, percentile, sample
@@ -59,7 +60,8 @@ def parse():
     parser.add_argument(
         "--cache",
         default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/4"),
-        help="CACHE_URL of the served app, as in production (emptied before each set)",
+        help="CACHE_URL of the served app, as in production; the second set uses the next Redis database "
+        "(both emptied before the pages are measured)",
     )
     parser.add_argument("--queue", default="bench")
     parser.add_argument("--out", help="also write the report to this file")
@@ -165,7 +167,7 @@ def free_port():
 
 
 class Server:
-    def __init__(self, args, database, workers):
+    def __init__(self, args, database, workers, **extra):
         self.port = free_port()
         self.log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         self.proc = subprocess.Popen(
@@ -182,7 +184,7 @@ class Server:
                 "warning",
             ],
             cwd=ROOT,
-            env=app_env(args, database),
+            env=app_env(args, database, **extra),
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -206,11 +208,11 @@ class Server:
 # --- Pages -------------------------------------------------------------------------------------
 
 
-def prepare(args, database):
+def prepare(args, database, **extra):
     out = subprocess.run(
         [PY, str(BENCH / "prepare.py")],
         cwd=ROOT,
-        env=app_env(args, database),
+        env=app_env(args, database, **extra),
         check=True,
         capture_output=True,
         text=True,
@@ -218,51 +220,92 @@ def prepare(args, database):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def bare(args, port):
-    times = [fetch(port, "/bench/bare")[1] for _ in range(args.bare_samples)]
-    return {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95), "samples": len(times)}
+def bare(args, ports):
+    """The bare view of each server, sampled in turn, so that every set's yardstick is
+    taken at the same moments."""
+    times = {port: [] for port in ports}
+    for port in ports:  # each worker's first request loads the URLconf: not the yardstick
+        for _ in range(5 * args.workers):
+            fetch(port, "/bench/bare")
+    for _ in range(args.bare_samples):
+        for port in ports:
+            times[port].append(fetch(port, "/bench/bare")[1])
+    return {
+        port: {"p50": percentile(t, 0.5), "p95": percentile(t, 0.95), "samples": len(t)} for port, t in times.items()
+    }
 
 
-def empty_cache(args):
-    """The sets share the cache's keys (figures are kept by period and scope, not by
-    database): start each set with none."""
+def cache_url(args, name):
+    """Each set its own Redis database, the given one for the first set and the next for
+    the second: the figures are kept by period and scope, not by data set."""
+    parts = urlsplit(args.cache)
+    number = int(parts.path.strip("/") or 0) + args.sets.index(name)
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+def empty_cache(url):
+    """Start each set with an empty cache."""
     import redis
 
-    redis.Redis.from_url(args.cache).flushdb()
+    redis.Redis.from_url(url).flushdb()
 
 
-def measure_pages(args, name, database):
-    empty_cache(args)
-    targets = prepare(args, database)
-    server = Server(args, database, args.workers)
+def measure_pages(args, databases):
+    """Every page of every role on every set, served at the same time: each URL is sampled
+    on one set and at once on the other (which one goes first alternates), so the growth
+    from the small set to the large one compares samples taken moments apart, not minutes
+    apart on a machine whose speed drifts."""
+    names = list(databases)
+    targets, servers = {}, {}
     try:
-        log(f"{name}: measuring the bare view, then {sum(len(r['urls']) for r in targets['roles'].values())} URLs")
-        before = bare(args, server.port)
-        rows = {}
-        for role, target in targets["roles"].items():
-            cookie = f"{targets['cookie']}={target['session']}"
+        for name in names:
+            cache = {"CACHE_URL": cache_url(args, name)}
+            empty_cache(cache["CACHE_URL"])
+            targets[name] = prepare(args, databases[name], **cache)
+            servers[name] = Server(args, databases[name], args.workers, **cache)
+        ports = [servers[name].port for name in names]
+        count = sum(len(r["urls"]) for r in targets[names[-1]]["roles"].values())
+        log(f"measuring the bare view, then {count} URLs on each of {', '.join(names)}")
+        before = bare(args, ports)
+        rows = {name: {} for name in names}
+        order = list(names)
+        for role, target in targets[names[-1]]["roles"].items():
             for path in target["urls"]:
-                result = sample(
-                    server.port,
-                    path,
-                    cookie,
-                    max_samples=args.samples,
-                    min_samples=args.min_samples,
-                    budget=args.budget,
-                    warm=args.workers,
-                )
-                rows[role, _key(path)] = {**result, "path": path}
-                if result["p95"] > 1:
-                    log(f"{name}: {role} {path}: p95 {result['p95']:.2f} s")
-        after = bare(args, server.port)
+                key = (role, _key(path))
+                order.reverse()
+                for name in order:
+                    same = [p for p in targets[name]["roles"].get(role, {}).get("urls", []) if _key(p) == key[1]]
+                    if not same:
+                        continue
+                    cookie = f"{targets[name]['cookie']}={targets[name]['roles'][role]['session']}"
+                    result = sample(
+                        servers[name].port,
+                        same[0],
+                        cookie,
+                        max_samples=args.samples,
+                        min_samples=args.min_samples,
+                        budget=args.budget,
+                        warm=args.workers,
+                    )
+                    rows[name][key] = {**result, "path": same[0]}
+                    if result["p95"] > 1:
+                        log(f"{name}: {role} {same[0]}: p95 {result['p95']:.2f} s")
+        after = bare(args, ports)
     finally:
-        server.stop()
-    base = {
-        "p50": min(before["p50"], after["p50"]),
-        "p95": max(before["p95"], after["p95"]),
-        "samples": before["samples"] + after["samples"],
+        for server in servers.values():
+            server.stop()
+    return {
+        name: {
+            "bare": {
+                "p50": min(before[port]["p50"], after[port]["p50"]),
+                "p95": max(before[port]["p95"], after[port]["p95"]),
+                "samples": before[port]["samples"] + after[port]["samples"],
+            },
+            "rows": rows[name],
+            "targets": targets[name],
+        }
+        for name, port in zip(names, ports, strict=True)
     }
-    return {"bare": base, "rows": rows, "targets": targets}
 
 
 def _key(path):
@@ -304,7 +347,7 @@ def run_locust(args, database, pages):
     with tempfile.TemporaryDirectory(prefix="bench-locust-") as tmp:
         target_file = Path(tmp) / "targets.json"
         target_file.write_text(json.dumps(targets))
-        server = Server(args, database, args.workers)
+        server = Server(args, database, args.workers, CACHE_URL=cache_url(args, args.sets[-1]))
         try:
             log(f"locust: {args.locust_users} users for {args.locust_time}")
             subprocess.run(
@@ -637,10 +680,10 @@ def main():
     log("collecting static files")
     manage(args, databases[args.sets[0]], "compiletranslations")
     manage(args, databases[args.sets[0]], "collectstatic", "--noinput", "-v0")
-    for name in args.sets:
-        phase = time.monotonic()
-        results[name] = {"pages": measure_pages(args, name, databases[name])}
-        timings[f"pages of the {name} set"] = time.monotonic() - phase
+    phase = time.monotonic()
+    for name, pages in measure_pages(args, databases).items():
+        results[name] = {"pages": pages}
+    timings[f"pages of the {' and '.join(args.sets)} set{'s' if len(args.sets) > 1 else ''}"] = time.monotonic() - phase
     last = args.sets[-1]
     if not args.no_routing:
         phase = time.monotonic()
