@@ -12,9 +12,10 @@ from datetime import timedelta
 from functools import reduce
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from content_workflow import scope_sql
 from content_workflow.transitions import Actor, Status
 from disciplines.models import Membership
 from governance.access import Role, has_role
@@ -44,31 +45,6 @@ def _live_deputy_grants(user, today):
     return DeputyGrant.objects.filter(deputy=user, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today)
 
 
-def _deputy_disciplines(user, today):
-    """Disciplines `user` stands in for today: a live deputy grant (the audit row) whose
-    guardian grant of `approve_timebudget` on this month's budget exists too. Shaped as
-    grants with an EXISTS rather than a join of six tables, which cost PostgreSQL more to
-    plan (a millisecond, on every page) than to run."""
-    from content_workflow.models import TimeBudgetUserObjectPermission
-
-    budget_permission = TimeBudgetUserObjectPermission.objects.filter(
-        user=user,
-        permission__codename=APPROVE_BUDGET,
-        content_object__month=month_start(today),
-        content_object__discipline_id=OuterRef("discipline_id"),
-    )
-    return _live_deputy_grants(user, today).filter(Exists(budget_permission)).values("discipline_id")
-
-
-def managed_discipline_subquery(user, today):
-    """The ids of the disciplines `user` manages today (membership or deputy grant), as
-    one subquery, so a scoping queryset needs no extra round trip."""
-    own = Membership.objects.filter(user=user, function=Membership.Function.MANAGER).order_by().values("discipline_id")
-    deputy = _deputy_disciplines(user, today).order_by()
-    # The union takes the first model's default ordering, which names no column of it.
-    return own.union(deputy, all=True).order_by()
-
-
 def managed_discipline_ids(user, *, today=None):
     """Disciplines `user` manages: by membership, or as a deputy granted for today."""
     if not user.is_authenticated:
@@ -76,7 +52,15 @@ def managed_discipline_ids(user, *, today=None):
     today = today or timezone.localdate()
 
     def read():
-        return frozenset(row["discipline_id"] for row in managed_discipline_subquery(user, today))
+        return frozenset(
+            scope_sql.managed_discipline_ids(
+                user.pk,
+                today,
+                manager_function=Membership.Function.MANAGER,
+                approve_codename=APPROVE_BUDGET,
+                month=month_start(today),
+            )
+        )
 
     # Pages ask this in several places (scope, cards, visibility): once per page view.
     return set(remembered(("managed_disciplines", user.pk, today), read))
@@ -175,27 +159,7 @@ def _also_visible_request_ids(user):
     """Requests `user` sees beyond what the request row says (requester, assignee,
     discipline): those assigned to them before, and those shared with them or their
     groups. One query; the list is short (reassignments and shares are the exception)."""
-    from content_workflow.models import (
-        ExpertInputRequestGroupObjectPermission,
-        ExpertInputRequestUserObjectPermission,
-        RequestEvent,
-    )
-
-    return set(
-        RequestEvent.objects.filter(assignee=user)
-        .exclude(request__assignee=user)
-        .order_by()
-        .values_list("request_id", flat=True)
-        .union(
-            ExpertInputRequestUserObjectPermission.objects.filter(user=user, permission__codename=VIEW_REQUEST)
-            .order_by()
-            .values_list("content_object_id", flat=True),
-            ExpertInputRequestGroupObjectPermission.objects.filter(group__user=user, permission__codename=VIEW_REQUEST)
-            .order_by()
-            .values_list("content_object_id", flat=True),
-        )
-        .order_by()
-    )
+    return scope_sql.also_visible_request_ids(user.pk, view_codename=VIEW_REQUEST)
 
 
 def request_visibility(queryset, user):
@@ -257,7 +221,7 @@ def budget_visibility(queryset, user):
         return queryset
     return queryset.filter(
         # Managers, and deputies while the grant runs, see the discipline's budgets.
-        Q(discipline__in=managed_discipline_subquery(user, timezone.localdate()))
+        Q(discipline__in=managed_discipline_ids(user))
         | Q(
             pk__in=TimeBudgetUserObjectPermission.objects.filter(user=user, permission__codename=VIEW_BUDGET).values(
                 "content_object_id"

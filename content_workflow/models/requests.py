@@ -5,8 +5,9 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -48,10 +49,23 @@ class ExpertInputRequestQuerySet(WithNames, models.QuerySet):
         parts = self._count_parts
         if not parts or self._result_cache is not None or self.query.is_sliced or self.query.distinct:
             return super().count()
-        branches = [self.filter(part).order_by().values_list("pk", flat=True) for part in parts]
-        for branch in branches:
-            branch._count_parts = None  # each branch counts plainly
-        return branches[0].union(*branches[1:], all=True).count()
+        # One statement adding up one scalar count per part: PostgreSQL counts each straight
+        # from its index (a UNION ALL of the parts, counted, passed every row through two
+        # more plan nodes: a third of the time for a manager's 15,000).
+        counts, params = [], []
+        for part in parts:
+            branch = self.filter(part).order_by().values_list("pk", flat=True)
+            try:
+                sql, branch_params = branch.query.get_compiler(self.db).as_sql()
+            except EmptyResultSet:  # a filter that matches nothing (none(), an empty list)
+                continue
+            counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS part)")  # noqa: S608 (the ORM's SQL, its parameters)
+            params.extend(branch_params)
+        if not counts:
+            return 0
+        with connections[self.db].cursor() as cursor:
+            cursor.execute("SELECT " + " + ".join(counts), params)
+            return cursor.fetchone()[0]
 
     def visible_to(self, user):
         """The one scoping queryset for requests: list and detail, pages and API.
