@@ -44,9 +44,18 @@ This module decides what goes where; governance/diagram_render.py does the drawi
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from governance.diagram_render import Renderer, clean_text, discipline_label, person_name, unit_name, unit_pk
+from governance.diagram_render import (
+    Renderer,
+    clean_text,
+    colour_of,
+    discipline_label,
+    person_name,
+    unit_name,
+    unit_pk,
+)
 from governance.models import ModelType
 from governance.selectors import model_units
 
@@ -103,6 +112,14 @@ def _title(model):
     )
 
 
+# Drawn diagrams by everything they show (the text alternative says every name, person,
+# badge and how the units hang together; the key adds language, ids and colours): the
+# dashboards draw the same model on every view, and drawing it twice (wide and compact)
+# was 3 ms of each. Kept per process, the oldest dropped first.
+_DRAWINGS = {}
+DRAWINGS_KEPT = 64
+
+
 def build_diagram(model, units=None, badges_by_discipline=None, *, id_prefix=None, standalone=False):
     """The diagram of `model`: SVG markup plus the same content as a text outline."""
     units = model_units(model) if units is None else list(units)
@@ -123,9 +140,30 @@ def build_diagram(model, units=None, badges_by_discipline=None, *, id_prefix=Non
             standalone=standalone,
         )
 
+    key = (
+        get_language(),
+        prefix,
+        standalone,
+        title,
+        description,
+        repr(outline),
+        repr(loose),
+        tuple(legend),
+        plan.type,
+        plan.mode,
+        plan.missing,
+        # The one thing drawn that the text leaves out: each discipline's colour.
+        tuple((unit.discipline.pk, colour_of(unit.discipline)) for unit in units),
+    )
+    drawings = _DRAWINGS.get(key)
+    if drawings is None:
+        drawings = _DRAWINGS[key] = (render(compact=False), render(compact=True))
+        while len(_DRAWINGS) > DRAWINGS_KEPT:
+            _DRAWINGS.pop(next(iter(_DRAWINGS)))  # the oldest
+    svg, svg_compact = drawings
     return Diagram(
-        svg=render(compact=False),
-        svg_compact=render(compact=True),
+        svg=svg,
+        svg_compact=svg_compact,
         title=title,
         description=description,
         sponsor=sponsor,

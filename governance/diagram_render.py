@@ -289,7 +289,7 @@ def _text(x, y, text, *, size, fill=INK, weight=None, italic=False, anchor="midd
     )
 
 
-def _colour(discipline):
+def colour_of(discipline):
     colour = str(getattr(discipline, "colour", "") or "")
     return colour.lower() if re.fullmatch(r"#[0-9a-fA-F]{6}", colour) else FALLBACK_COLOUR
 
@@ -384,7 +384,7 @@ class Renderer:
             x = parent.x - parent.w / 2 + INDENT / 2
             group.lines.append((x, parent.y + parent.h / 2, x, children[-1].y, EDGE, "hub"))
             for child in children:
-                colour = _colour(child.unit.discipline) if child.kind == "spoke" else EDGE
+                colour = colour_of(child.unit.discipline) if child.kind == "spoke" else EDGE
                 group.lines.append((x, child.y, child.x - child.w / 2, child.y, colour, child.kind))
 
         def hub_with_spokes(hub, kind, level):
@@ -563,7 +563,7 @@ class Renderer:
         return _el("g", rect + label, class_="diagram-boundary")
 
     def edge(self, a, b, kind):
-        colour = _colour(b.unit.discipline) if kind == "spoke" and b.unit else EDGE
+        colour = colour_of(b.unit.discipline) if kind == "spoke" and b.unit else EDGE
         return _el(
             "line",
             x1=a.x,
@@ -579,7 +579,7 @@ class Renderer:
     def draw(self, node):
         if node.unit is None:
             return self.draw_placeholder(node)
-        colour = _colour(node.unit.discipline)
+        colour = colour_of(node.unit.discipline)
         fill = _tint(colour)
         name = unit_name(node.unit)
         discipline = discipline_label(node.unit)

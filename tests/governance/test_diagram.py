@@ -413,3 +413,39 @@ def test_the_dashboard_costs_the_same_queries_however_many_spokes(build, make_us
         response = client.get(url)
     assert "Human Resources" in response.text
     assert len(six) == len(one)
+
+
+# --- Drawn once, drawn again when anything shown changes ---------------------------------
+
+
+def test_a_drawing_is_reused_until_something_it_shows_changes(make_model, disciplines, make_user):
+    from django.utils import translation
+
+    model = make_model(spokes=["marketing", "customer-service"])
+    liaison = make_user(first_name="Lena", last_name="Liaison")
+    spoke = model.spokes.get(discipline=disciplines["marketing"])
+    Membership.objects.create(user=liaison, discipline=spoke.discipline, function=Membership.Function.EXPERT)
+    services.spoke_save(
+        model=model, actor=model.created_by, spoke=spoke, discipline=spoke.discipline, hub=spoke.hub, liaison=liaison
+    )
+    first = build_diagram(model)
+    again = build_diagram(model)
+    assert again.svg is first.svg and again.svg_compact is first.svg_compact  # from the process's drawings
+
+    marketing = disciplines["marketing"]
+    marketing.colour = "#123456"
+    marketing.save()
+    recoloured = build_diagram(model).svg
+    assert "#123456" in recoloured and recoloured != first.svg
+
+    liaison.first_name = "Lina"
+    liaison.save()
+    assert "Lina Liaison" in build_diagram(model).svg
+
+    with translation.override("de"):
+        assert "Kundenservice" in build_diagram(model).svg
+    marketing.name_de = "Vertriebsmarketing"
+    marketing.save()
+    with translation.override("de"):
+        assert "Vertriebsmarketing" in build_diagram(model).svg
+    assert build_diagram(model, id_prefix="other").svg != build_diagram(model).svg
