@@ -33,7 +33,7 @@ from disciplines.models import Absence, ApplicationArea, Discipline, Expertise, 
 from governance.models import Activity, Hub, OrganisationalModel, Responsibility, Spoke
 from roles.models import Assessment, Competency, JobProfile, RequiredLevel, RoleAssignment
 
-# Django's WSGI handler without governance.wsgi's heap freezing, which belongs to a server
+# Django's WSGI handler without governance.wsgi's garbage collection, which belongs to a server
 # process, not to the test run.
 application = get_wsgi_application()
 
