@@ -580,14 +580,14 @@ def _targets(names, results):
             reasons.append(f"p95 {ratio(row['p95'], bare)} > {target_of(row['path'])}×")
         if len(names) == 2:
             small = results[names[0]]["pages"]["rows"].get(key)
-            if small and small["status"] == 200 and small["p95"] and row["p95"] / small["p95"] > TARGET_GROWTH:
-                reasons.append(f"growth {ratio(row['p95'], small['p95'])} > {TARGET_GROWTH}×")
+            if small and small["status"] == 200 and small["p50"] and row["p50"] / small["p50"] > TARGET_GROWTH:
+                reasons.append(f"growth of the median {ratio(row['p50'], small['p50'])} > {TARGET_GROWTH}×")
         if reasons:
             over.append(f"- {key[0]} `{row['path']}`: {ms(row['p50'])} p50, {ms(row['p95'])} p95; {', '.join(reasons)}")
     head = (
         f"Targets at the {last} set (p95 within {TARGET_API}× the bare view for API lists, {TARGET_PAGE}× "
         f"for pages, {TARGET_SEARCH}× for search"
-        + (f", growth {names[-1]}/{names[0]} within {TARGET_GROWTH}×" if len(names) == 2 else "")
+        + (f", growth {names[-1]}/{names[0]} of the median within {TARGET_GROWTH}×" if len(names) == 2 else "")
         + f"): {len(rows) - len(over)} of {len(rows)} pages and API lists meet them."
     )
     return [head, *([""] + over if over else [])]
@@ -599,7 +599,7 @@ def _table(names, results, *, downloads):
         head += [f"queries {name}", f"p50 {name}", f"p95 {name}", f"p95/bare {name}"]
     head += ["KB " + names[-1], "samples " + names[-1]]
     if len(names) == 2:
-        head.append(f"growth {names[1]}/{names[0]}")
+        head += [f"growth p50 {names[1]}/{names[0]}", f"growth p95 {names[1]}/{names[0]}"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     last = results[names[-1]]["pages"]["rows"]
     for key, row in last.items():
@@ -619,7 +619,8 @@ def _table(names, results, *, downloads):
         cells += [f"{row['bytes'] / 1024:,.0f}", str(row["samples"])]
         if len(names) == 2:
             small, large = found
-            cells.append(ratio(large["p95"], small["p95"]) if small and small["status"] == 200 else "–")
+            both = small and small["status"] == 200
+            cells += [ratio(large[p], small[p]) if both else "–" for p in ("p50", "p95")]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

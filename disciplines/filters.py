@@ -5,9 +5,10 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from disciplines.models import Absence, ApplicationArea, Discipline, Expertise, Membership
+from governance.filtersets import FilterSet
 
 
-class MembershipFilterSet(django_filters.FilterSet):
+class MembershipFilterSet(FilterSet):
     """`?discipline=<slug>&function=expert&user=<id>`; an unknown value is a form error, not a 500."""
 
     discipline = django_filters.ModelChoiceFilter(
@@ -28,7 +29,7 @@ class MembershipFilterSet(django_filters.FilterSet):
         fields = ["discipline", "function", "user"]
 
 
-class DisciplineFilter(django_filters.FilterSet):
+class DisciplineFilter(FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Discipline.Kind.choices, distinct=False)
     slug = django_filters.CharFilter()
 
@@ -37,7 +38,7 @@ class DisciplineFilter(django_filters.FilterSet):
         fields = ["kind", "slug"]
 
 
-class ApplicationAreaFilter(django_filters.FilterSet):
+class ApplicationAreaFilter(FilterSet):
     discipline = django_filters.ModelChoiceFilter(queryset=Discipline.objects.all())
 
     class Meta:
@@ -45,7 +46,7 @@ class ApplicationAreaFilter(django_filters.FilterSet):
         fields = ["discipline"]
 
 
-class ExpertiseFilter(django_filters.FilterSet):
+class ExpertiseFilter(FilterSet):
     user = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.all())
 
     class Meta:
@@ -53,7 +54,7 @@ class ExpertiseFilter(django_filters.FilterSet):
         fields = ["user"]
 
 
-class AbsenceFilter(django_filters.FilterSet):
+class AbsenceFilter(FilterSet):
     user = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.all())
     # Absences that overlap a day: ?on=2026-05-04 (who is away then).
     on = django_filters.DateFilter(method="filter_on", label=_("Away on this day"))

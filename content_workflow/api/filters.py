@@ -24,6 +24,7 @@ from content_workflow.models import (
 )
 from content_workflow.selectors import past_due_requests_q, request_search, stuck_requests_q
 from disciplines.models import Discipline
+from governance.filtersets import FilterSet
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
 FINISHED = (Status.DELIVERED, Status.COMPLETED, Status.CANCELLED)
@@ -49,7 +50,7 @@ class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
 # adds it by default, and it made every filtered count sort the whole result).
 
 
-class ExpertRequestFilter(django_filters.FilterSet):
+class ExpertRequestFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     target_discipline = django_filters.ModelChoiceFilter(queryset=Discipline.objects.all())
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
@@ -174,7 +175,7 @@ PAGE_FILTERS = (
 )
 
 
-class TimeBudgetFilter(django_filters.FilterSet):
+class TimeBudgetFilter(FilterSet):
     discipline = django_filters.ModelChoiceFilter(queryset=Discipline.objects.all())
     month = MonthFilter()
 
@@ -183,7 +184,7 @@ class TimeBudgetFilter(django_filters.FilterSet):
         fields = ["discipline", "month"]
 
 
-class TimeAllocationFilter(django_filters.FilterSet):
+class TimeAllocationFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=TimeAllocationRequest.Status.choices, distinct=False)
     discipline = django_filters.ModelChoiceFilter(queryset=Discipline.objects.all())
     month = MonthFilter()
@@ -199,7 +200,7 @@ class TimeAllocationFilter(django_filters.FilterSet):
         return queryset.filter(pending if value else ~pending)
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(FilterSet):
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("Not read yet"))
     kind = django_filters.MultipleChoiceFilter(choices=Notification.Kind.choices, distinct=False)
 
@@ -208,7 +209,7 @@ class NotificationFilter(django_filters.FilterSet):
         fields = ["unread", "kind"]
 
 
-class ContentPieceFilter(django_filters.FilterSet):
+class ContentPieceFilter(FilterSet):
     """The content piece list's filters, shared by the page (/pieces/) and the API."""
 
     status = django_filters.ChoiceFilter(

@@ -8,10 +8,11 @@ may see, so a draft's id simply matches nothing for someone who may not see draf
 import django_filters
 
 from disciplines.models import Discipline
+from governance.filtersets import FilterSet
 from governance.models import Activity, Hub, ModelType, OrganisationalModel, Responsibility, Spoke
 
 
-class OrganisationalModelFilter(django_filters.FilterSet):
+class OrganisationalModelFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=OrganisationalModel.Status.choices, distinct=False)
     type = django_filters.MultipleChoiceFilter(choices=ModelType.choices, distinct=False)
 
@@ -20,7 +21,7 @@ class OrganisationalModelFilter(django_filters.FilterSet):
         fields = ["status", "type"]
 
 
-class HubFilter(django_filters.FilterSet):
+class HubFilter(FilterSet):
     model = django_filters.NumberFilter(field_name="model_id", label="Organisational model id")
     home_discipline = django_filters.ModelChoiceFilter(queryset=Discipline.objects.all())
 
@@ -29,7 +30,7 @@ class HubFilter(django_filters.FilterSet):
         fields = ["model", "home_discipline", "is_coordinating_centre"]
 
 
-class SpokeFilter(django_filters.FilterSet):
+class SpokeFilter(FilterSet):
     model = django_filters.NumberFilter(field_name="model_id", label="Organisational model id")
     hub = django_filters.NumberFilter(field_name="hub_id", label="Hub id")
     discipline = django_filters.ModelChoiceFilter(queryset=Discipline.objects.all())
@@ -39,7 +40,7 @@ class SpokeFilter(django_filters.FilterSet):
         fields = ["model", "hub", "discipline"]
 
 
-class ResponsibilityFilter(django_filters.FilterSet):
+class ResponsibilityFilter(FilterSet):
     model = django_filters.NumberFilter(field_name="model_id", label="Organisational model id")
     activity = django_filters.ModelChoiceFilter(queryset=Activity.objects.all())
     discipline = django_filters.ModelChoiceFilter(queryset=Discipline.objects.all())

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from disciplines.models import Discipline
 from governance.api.serializers import DetailSerializer, ErrorSerializer
 from governance.api.viewsets import ReadOrManage, service_write
+from governance.filtersets import FilterSet
 from roles import selectors, services
 from roles.api import serializers as s
 from roles.models import (
@@ -54,7 +55,7 @@ def _is_schema_view(view):
 # --- Filters ---------------------------------------------------------------------------------
 
 
-class CompetencyFilter(django_filters.FilterSet):
+class CompetencyFilter(FilterSet):
     category = django_filters.ModelChoiceFilter(queryset=CompetencyCategory.objects.all())
     slug = django_filters.CharFilter()
 
@@ -63,7 +64,7 @@ class CompetencyFilter(django_filters.FilterSet):
         fields = ["category", "slug"]
 
 
-class RequiredLevelFilter(django_filters.FilterSet):
+class RequiredLevelFilter(FilterSet):
     profile = django_filters.ModelChoiceFilter(queryset=JobProfile.objects.all())
     competency = django_filters.ModelChoiceFilter(queryset=Competency.objects.all())
     seniority = django_filters.ChoiceFilter(choices=Seniority.choices)
@@ -76,7 +77,7 @@ class RequiredLevelFilter(django_filters.FilterSet):
         fields = ["profile", "competency", "seniority", "category"]
 
 
-class RoleAssignmentFilter(django_filters.FilterSet):
+class RoleAssignmentFilter(FilterSet):
     current = django_filters.BooleanFilter(
         method="filter_current", label="Only assignments held today (true), or only the others (false)"
     )
@@ -96,7 +97,7 @@ class RoleAssignmentFilter(django_filters.FilterSet):
         return queryset.exclude(pk__in=current.values("pk"))
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(FilterSet):
     user = django_filters.NumberFilter(field_name="user_id", label="Person id")
     competency = django_filters.ModelChoiceFilter(queryset=Competency.objects.all())
     is_self = django_filters.BooleanFilter()
