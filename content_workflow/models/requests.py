@@ -43,7 +43,7 @@ class ExpertInputRequestQuerySet(WithNames, models.QuerySet):
 
     def count(self):
         """As QuerySet.count(), but for a user's visible requests the sum of one count per
-        disjoint reason to see them (UNION ALL in one query). PostgreSQL cannot answer the
+        disjoint reason to see them, added up in one statement. PostgreSQL cannot answer the
         OR of those reasons from an index, so it reads every matching row (thousands for a
         manager); each reason alone it counts from an index."""
         parts = self._count_parts
