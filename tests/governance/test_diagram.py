@@ -80,17 +80,22 @@ def build(lead, disciplines):
     return make
 
 
+def give_liaison(model, discipline, liaison):
+    """Make `liaison` an expert of `discipline` and the liaison of its spoke in `model`."""
+    spoke = model.spokes.get(discipline=discipline)
+    Membership.objects.create(user=liaison, discipline=discipline, function=Membership.Function.EXPERT)
+    services.spoke_save(
+        model=model, actor=model.created_by, spoke=spoke, discipline=discipline, hub=spoke.hub, liaison=liaison
+    )
+
+
 # --- The SVG ------------------------------------------------------------------------------
 
 
 def test_svg_is_well_formed_names_every_unit_and_uses_the_discipline_colours(make_model, disciplines, make_user):
     model = make_model(spokes=["marketing", "customer-service", "market-research"])
     liaison = make_user(first_name="Lena", last_name="Liaison")
-    spoke = model.spokes.get(discipline=disciplines["marketing"])
-    Membership.objects.create(user=liaison, discipline=spoke.discipline, function=Membership.Function.EXPERT)
-    services.spoke_save(
-        model=model, actor=model.created_by, spoke=spoke, discipline=spoke.discipline, hub=spoke.hub, liaison=liaison
-    )
+    give_liaison(model, disciplines["marketing"], liaison)
 
     root = parse(diagram_svg(model))
 
@@ -304,11 +309,7 @@ def test_german_labels_when_german_is_active(make_model, disciplines):
 def test_the_template_tag_renders_a_figure_with_a_text_alternative(make_model, disciplines, make_user):
     model = make_model(spokes=["marketing", "sales"])
     liaison = make_user(first_name="Lena", last_name="Liaison")
-    spoke = model.spokes.get(discipline=disciplines["sales"])
-    Membership.objects.create(user=liaison, discipline=spoke.discipline, function=Membership.Function.EXPERT)
-    services.spoke_save(
-        model=model, actor=model.created_by, spoke=spoke, discipline=spoke.discipline, hub=spoke.hub, liaison=liaison
-    )
+    give_liaison(model, disciplines["sales"], liaison)
 
     html = Template("{% load governance_diagram %}{% governance_diagram model %}").render(Context({"model": model}))
 
@@ -423,11 +424,7 @@ def test_a_drawing_is_reused_until_something_it_shows_changes(make_model, discip
 
     model = make_model(spokes=["marketing", "customer-service"])
     liaison = make_user(first_name="Lena", last_name="Liaison")
-    spoke = model.spokes.get(discipline=disciplines["marketing"])
-    Membership.objects.create(user=liaison, discipline=spoke.discipline, function=Membership.Function.EXPERT)
-    services.spoke_save(
-        model=model, actor=model.created_by, spoke=spoke, discipline=spoke.discipline, hub=spoke.hub, liaison=liaison
-    )
+    give_liaison(model, disciplines["marketing"], liaison)
     first = build_diagram(model)
     again = build_diagram(model)
     assert again.svg is first.svg and again.svg_compact is first.svg_compact  # from the process's drawings
