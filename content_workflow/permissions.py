@@ -40,6 +40,8 @@ def reads_everything(user):
 
 
 def _live_deputy_grants(user, today):
+    """Grants to `user` running today. scope_sql's managed disciplines state the same rule
+    in SQL (plus guardian's budget permission): a change to one is a change to both."""
     from content_workflow.models import DeputyGrant
 
     return DeputyGrant.objects.filter(deputy=user, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today)

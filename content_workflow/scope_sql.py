@@ -5,8 +5,8 @@ request row says, are read before each list and page (permissions.request_visibi
 Built with the ORM, each was a union of querysets that Django rebuilt and compiled on
 every call: 1.7 ms of the two together, more than running them (1.1 ms). Here the
 statements are written once, with table and column names taken from the models, and
-the permission tests (tests/content_workflow/test_permissions.py and the visibility
-tests) check what they find.
+the permission and deputy tests (tests/content_workflow/test_permissions.py,
+test_deadlines.py) check what they find.
 """
 
 from functools import cache
@@ -30,7 +30,8 @@ def _managed_sql():
 
     grant, granted, budget = DeputyGrant, TimeBudgetUserObjectPermission, TimeBudget
     # A deputy counts while a live grant (the audit row) runs today and guardian's grant
-    # of approving this month's budget exists too.
+    # of approving this month's budget exists too. The live grant is the rule of
+    # permissions._live_deputy_grants, which deputy_for uses: change both together.
     return f"""
         SELECT m.{_column(Membership, "discipline")} FROM {_table(Membership)} m
          WHERE m.{_column(Membership, "user")} = %s AND m.{_column(Membership, "function")} = %s

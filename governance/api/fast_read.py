@@ -6,7 +6,7 @@ time-zone look-up. A page of 25 requests has 31 fields each; that walk was half 
 list's serialising time. `FastRead` works the walk out once per serializer instance (a
 list reuses one child for all its rows) and then reads each row with plain getters.
 
-The output is DRF's own, field for field: `tests/governance/test_fast_read.py` compares
+The output is DRF's own, field for field: `tests/content_workflow/test_fast_read.py` compares
 both on real rows of every serializer that uses this. Anything unusual (a dotted source
 through a missing object, a value that is not what the plan expected) goes through
 DRF's own code for that field.
