@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from governance.choice_labels import ChoiceLabels
 from governance.i18n import Bilingual
 
 # Paths under /catalogue/ that a discipline's slug would otherwise hide.
@@ -14,7 +15,7 @@ RESERVED_SLUGS = frozenset({"add", "people"})
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb, for example #1d4ed8."))
 
 
-class Discipline(Bilingual, models.Model):
+class Discipline(ChoiceLabels, Bilingual, models.Model):
     class Kind(models.TextChoices):
         MARKETING = "marketing", _("Marketing")
         COMMUNICATIONS = "communications", _("Communications")
@@ -78,7 +79,7 @@ class ApplicationArea(Bilingual, models.Model):
         return self.label
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """Someone works in a discipline as an expert, manager or communicator."""
 
     class Function(models.TextChoices):

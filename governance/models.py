@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from governance.choice_labels import ChoiceLabels
 from governance.i18n import Bilingual
 
 
@@ -32,7 +33,7 @@ class OrganisationalModelQuerySet(models.QuerySet):
         return self.filter(status=OrganisationalModel.Status.ACTIVE).first()
 
 
-class OrganisationalModel(models.Model):
+class OrganisationalModel(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         ACTIVE = "active", _("Active")
@@ -161,7 +162,7 @@ class Activity(Bilingual, models.Model):
         return self.label
 
 
-class Responsibility(models.Model):
+class Responsibility(ChoiceLabels, models.Model):
     """One cell of the RACI matrix: how a unit (hub or spoke, by its discipline) takes part."""
 
     class Role(models.TextChoices):
@@ -202,7 +203,7 @@ class Responsibility(models.Model):
         return "A/R" if self.role == self.Role.ACCOUNTABLE_RESPONSIBLE else self.role
 
 
-class UserProfile(models.Model):
+class UserProfile(ChoiceLabels, models.Model):
     """Settings of one person that are not about any one app: the language, and the
     weekly summary e-mail (on unless switched off).
 

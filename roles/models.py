@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.choice_labels import ChoiceLabels
 from governance.i18n import Bilingual, localized
 
 MIN_LEVEL = 1
@@ -111,7 +112,7 @@ class Competency(Bilingual, models.Model):
         return self.label
 
 
-class RequiredLevel(models.Model):
+class RequiredLevel(ChoiceLabels, models.Model):
     """One cell of the matrix: the level (1 to 5) a profile needs in a competency.
 
     Stored once per seniority the profile is held in (junior and senior for the community
@@ -161,7 +162,7 @@ class RoleAssignmentQuerySet(models.QuerySet):
         return self.filter(Q(since__lte=today) & (Q(until__isnull=True) | Q(until__gte=today)))
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(ChoiceLabels, models.Model):
     """Someone holds a job profile (at a seniority) in a unit of the organisational model.
 
     The unit is stored as its discipline (the hub's home discipline or the spoke's

@@ -8,6 +8,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from content_workflow.models.append_only import AppendOnly
 from content_workflow.models.messages import WithNames
+from governance.choice_labels import ChoiceLabels
 
 BUDGET_HOURS = {"max_digits": 8, "decimal_places": 2}
 
@@ -80,7 +81,7 @@ class TimeBudget(models.Model):
         return self.approved_hours - self.reserved_hours - self.used_hours
 
 
-class BudgetEntry(AppendOnly, models.Model):
+class BudgetEntry(ChoiceLabels, AppendOnly, models.Model):
     """One line of the budget ledger. Append-only, enforced by database triggers (migration
     0004_audit_append_only); a second write with the same idempotency key is a no-op, so a
     retried task or a double click changes nothing."""
@@ -140,7 +141,7 @@ class TimeAllocationRequestQuerySet(WithNames, models.QuerySet):
         return allocation_visibility(self, user)
 
 
-class TimeAllocationRequest(models.Model):
+class TimeAllocationRequest(ChoiceLabels, models.Model):
     """Extra hours asked of a discipline's managers when routing found experts but no budget."""
 
     class Status(models.TextChoices):

@@ -8,10 +8,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.choice_labels import ChoiceLabels
+
 CHECK_HOURS = Decimal("0.5")  # DOMAIN.md: half an hour for the final check
 
 
-class FinalCheck(models.Model):
+class FinalCheck(ChoiceLabels, models.Model):
     """One expert's check of one version of a piece whose input they gave.
 
     Opened for every expert whose delivered input feeds the piece when its owner sends

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from governance.choice_labels import ChoiceLabels
+
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -16,7 +18,7 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         ASSIGNED = "assigned", _("Asked for input")
         ACCEPTED = "accepted", _("Accepted")
@@ -100,7 +102,7 @@ class Notification(models.Model):
         return settings.SITE_URL.rstrip("/") + self.link if self.link.startswith("/") else self.link
 
 
-class NotificationPreference(models.Model):
+class NotificationPreference(ChoiceLabels, models.Model):
     class Email(models.TextChoices):
         IMMEDIATE = "immediate", _("An e-mail for each notification")
         DIGEST = "digest", _("One e-mail a day with everything new")

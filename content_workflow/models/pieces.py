@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from content_workflow.models.append_only import AppendOnly
 from content_workflow.models.messages import NamedQuerySet, describe
 from content_workflow.piece_transitions import PieceStatus
+from governance.choice_labels import ChoiceLabels
 
 
 class Channel(models.TextChoices):
@@ -51,7 +52,7 @@ class ContentPieceQuerySet(models.QuerySet):
         return piece_visibility(self, user)
 
 
-class ContentPiece(models.Model):
+class ContentPiece(ChoiceLabels, models.Model):
     title = models.CharField(_("working title"), max_length=200)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.BLOG)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.BLOG_POST)
@@ -144,7 +145,7 @@ class ContentVersion(AppendOnly, models.Model):
         return f"{self.piece_id} v{self.number}"
 
 
-class PieceEvent(AppendOnly, models.Model):
+class PieceEvent(ChoiceLabels, AppendOnly, models.Model):
     """One line of a piece's timeline. Append-only (migration piece_history_append_only).
     `data` holds the machine-readable details ({"code": ..., params}); `text` renders them
     when read."""

@@ -20,6 +20,7 @@ from content_workflow.models.messages import NamedQuerySet, WithNames, describe
 # Channel and Format moved to pieces (issue 11); importable from here as before.
 from content_workflow.models.pieces import Channel, Format
 from content_workflow.transitions import Status
+from governance.choice_labels import ChoiceLabels
 
 HOURS = {"max_digits": 6, "decimal_places": 2}
 
@@ -79,7 +80,7 @@ class ExpertInputRequestQuerySet(WithNames, models.QuerySet):
         return request_visibility(self, user)
 
 
-class ExpertInputRequest(models.Model):
+class ExpertInputRequest(ChoiceLabels, models.Model):
     title = models.CharField(_("title"), max_length=200)
     brief = models.TextField(_("brief"), max_length=10000)
     topic_tags = models.JSONField(_("topic tags"), default=list, blank=True)
@@ -244,7 +245,7 @@ class ExpertInputRequest(models.Model):
         return describe({"code": "overbooked", **overbooked}, getattr(self, "_names", None))
 
 
-class RequestEvent(AppendOnly, models.Model):
+class RequestEvent(ChoiceLabels, AppendOnly, models.Model):
     """One line of a request's timeline. Append-only: rows are never changed or deleted,
     which the database enforces with triggers (migration 0004_audit_append_only).
 
