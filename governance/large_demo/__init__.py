@@ -33,8 +33,6 @@ from governance.selectors import active_model
 from roles import models as role_models
 
 SEED = 20261130
-DEMO_REQUESTER_SHARE = 0.015  # about 1,500 requests by the demo communicator
-PRODUCT_SHARE = 0.15  # about 15,000 requests for the demo manager's discipline
 # The tables that get hundreds of thousands of rows: their indexes are built after the load.
 BULK = [
     workflow_models.ExpertInputRequest,
@@ -57,13 +55,36 @@ class Size:
     executives: int
     requests: int
     shares: int  # requests shared with a colleague through guardian
+    # What falls to the demo accounts. At the large set: product (the demo manager's
+    # discipline) gets 15% of the requests (about 15,000) and 10% of the experts (200),
+    # the demo communicator asks 1.5% (1,500), the demo experts answer 5% and 3% of
+    # product's requests (750 and 450).
+    product_share: float = 0.15
+    product_expert_share: float = 0.1
+    demo_requester_share: float = 0.015
+    demo_expert_shares: tuple = (0.05, 0.03)
 
 
 SIZES = {
     "large": Size(users=5000, experts=2000, managers=48, leads=10, executives=30, requests=100_000, shares=1000),
-    # The same company at a twentieth: every list still fills its pages, so comparing the
-    # two shows what growing data costs, not what rendering a full page costs.
-    "medium": Size(users=250, experts=100, managers=24, leads=2, executives=2, requests=5000, shares=50),
+    # The same company at a twentieth. The demo accounts' shares are larger, so that each
+    # of their own lists (the manager's stuck requests and notifications, the
+    # communicator's allocations, the expert's open work, product's team) fills a page
+    # here too: with the large set's shares they held 3 to 7 rows against 25, and the
+    # growth from one set to the other measured rendering a full page, not the data.
+    "medium": Size(
+        users=250,
+        experts=100,
+        managers=24,
+        leads=2,
+        executives=2,
+        requests=5000,
+        shares=50,
+        product_share=0.6,
+        product_expert_share=0.3,
+        demo_requester_share=0.3,
+        demo_expert_shares=(0.3, 0.1),
+    ),
 }
 
 
@@ -119,19 +140,20 @@ class Context:
         return managers[0] if managers else self.demo["manager"]
 
     def pick_target(self):
-        return self.product if self.rng.random() < PRODUCT_SHARE else self.rng.choice(self._others)
+        return self.product if self.rng.random() < self.size.product_share else self.rng.choice(self._others)
 
     def pick_requester(self):
-        if self.rng.random() < DEMO_REQUESTER_SHARE:
+        if self.rng.random() < self.size.demo_requester_share:
             return self.demo["communicator"]
         return self.rng.choice(self._communicator_pks)
 
     def pick_expert(self, discipline):
         if discipline == self.product:
             roll = self.rng.random()
-            if roll < 0.05:
+            first, second = self.size.demo_expert_shares
+            if roll < first:
                 return self.demo["expert"]
-            if roll < 0.08:
+            if roll < first + second:
                 return self.demo["expert2"]
         return self.rng.choice(self.experts[discipline])
 

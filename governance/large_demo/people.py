@@ -200,12 +200,13 @@ def _memberships(ctx, plan):
     rng = ctx.rng
     spokes, product, hub = ctx.spokes, ctx.product, ctx.hub
     rows, expertise, absences = [], [], []
-    # Product is the demo manager's discipline: about 200 experts, the others share the rest.
+    # Product is the demo manager's discipline (a tenth of the experts at the large set),
+    # the others share the rest.
     others = [d for d in spokes if d != product]
     manager_slots = [d for d in [*spokes, hub] for _ in range(4)]
     for pk, kind in plan:
         if kind == "expert":
-            discipline = product if rng.random() < 0.1 else rng.choice(others)
+            discipline = product if rng.random() < ctx.size.product_expert_share else rng.choice(others)
             rows.append((pk, discipline, Membership.Function.EXPERT, Decimal(rng.choice([2, 3, 4, 4, 6, 8]))))
             ctx.experts.setdefault(discipline, []).append(pk)
             expertise.append((pk, rng.sample(ctx.tags_of[discipline], rng.randint(2, 4))))
