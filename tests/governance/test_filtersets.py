@@ -39,3 +39,47 @@ def test_a_subclass_builds_its_own_form_class():
     child = ByNameAndSlug({"slug": "legal"}).form
     assert type(child) is not type(parent)
     assert "slug" in child.fields and "slug" not in parent.fields
+
+
+# --- The API's filter backend (governance.filtersets.FilterBackend) ---------------------------
+
+
+@pytest.fixture
+def filter_sets_built(monkeypatch):
+    built = []
+    original = django_filters.FilterSet.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(type(self).__name__)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(django_filters.FilterSet, "__init__", counting)
+    return built
+
+
+def test_a_list_without_filter_parameters_builds_no_filter_set(api_for, lead, filter_sets_built):
+    response = api_for(lead).get("/api/v1/disciplines/", {"page": 1, "page_size": 5})
+    assert response.status_code == 200
+    assert response.json()["count"] == Discipline.objects.count()
+    assert filter_sets_built == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"kind": "legal"}, {"kind": "nonsense"}],
+)
+def test_a_filter_parameter_is_applied_and_checked(api_for, lead, filter_sets_built, params):
+    response = api_for(lead).get("/api/v1/disciplines/", params)
+    assert filter_sets_built
+    if params["kind"] == "nonsense":
+        assert response.status_code == 400 and "kind" in response.json()
+    else:
+        names = {row["name"] for row in response.json()["results"]}
+        assert names == set(Discipline.objects.filter(kind="legal").values_list("name", flat=True))
+        assert names and len(names) < Discipline.objects.count()
+
+
+def test_a_range_filter_counts_as_asked_for_by_its_suffixed_parameters(api_for, lead, filter_sets_built):
+    response = api_for(lead).get("/api/v1/requests/", {"due_date_after": "not a date"})
+    assert filter_sets_built == ["ExpertRequestFilter"]
+    assert response.status_code == 400 and "due_date" in response.json()
