@@ -1,4 +1,5 @@
-"""Serialising list rows without DRF's per-field walk, to the same output.
+"""Serialising list rows without DRF's per-field walk, to the same output, from fields
+built once.
 
 DRF's `Serializer.to_representation` does, for every field of every row: a generator
 over the fields, `Field.get_attribute` with its error handling, and for date-times the
@@ -10,11 +11,19 @@ The output is DRF's own, field for field: `tests/content_workflow/test_fast_read
 both on real rows of every serializer that uses this. Anything unusual (a dotted source
 through a missing object, a value that is not what the plan expected) goes through
 DRF's own code for that field.
+
+A ModelSerializer also builds its fields anew for every instance, from the model's
+fields, their validators and translated names: 2.9 ms of every list of requests.
+`FastRead.get_fields` builds them once per serializer class and language (DRF leaves
+a label out when the model's name for the field says the same as the field's own
+name, which depends on the language) and gives each instance a copy, as DRF copies
+the declared fields.
 """
 
+import copy
 import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
 from rest_framework.settings import api_settings
@@ -102,8 +111,18 @@ def _drf(field, row, name, instance):
     row[name] = None if is_none else field.to_representation(value)
 
 
+_BUILT_FIELDS = {}  # (serializer class, language) -> its fields as built, never bound
+
+
 class FastRead:
     """Mix into a (Model)Serializer whose rows are model instances; see the module's docstring."""
+
+    def get_fields(self):
+        key = (type(self), translation.get_language())
+        built = _BUILT_FIELDS.get(key)
+        if built is None:
+            built = _BUILT_FIELDS[key] = super().get_fields()
+        return copy.deepcopy(built)
 
     def _read_plan(self, instance):
         plan = self.__dict__.get("_fast_read_plan")

@@ -7,7 +7,7 @@ DRF's generic walk over real rows in every state, in UTC and in a zone with an o
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
@@ -25,7 +25,7 @@ from content_workflow.models import (
     TimeAllocationRequest,
     TimeBudget,
 )
-from governance.api.fast_read import FastRead
+from governance.api.fast_read import _BUILT_FIELDS, FastRead
 
 # Every serializer with FastRead, and the rows it is compared on.
 COVERED = {
@@ -93,3 +93,28 @@ def test_a_naive_datetime_and_a_missing_relation_go_through_drf(team, make_reque
     generic = _generic(workflow_serializers.ExpertRequestSerializer)(request).data
     assert fast == generic
     assert fast["submitted_at"] == generic["submitted_at"] is not None
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("cls", list(COVERED), ids=lambda cls: cls.__name__)
+def test_fields_built_once_are_drfs_own_and_each_instance_gets_its_own(cls, language):
+    with translation.override(language):
+        kept, again = cls().get_fields(), cls().get_fields()
+        built = serializers.ModelSerializer.get_fields(cls())
+    assert [(name, repr(field)) for name, field in kept.items()] == [
+        (name, repr(field)) for name, field in built.items()
+    ]
+    assert all(kept[name] is not again[name] for name in kept)
+    assert all(field.parent is None for field in _BUILT_FIELDS[cls, language].values())  # never bound
+
+
+def test_fields_keep_the_labels_of_each_language():
+    """In English DRF leaves the title's label out (the field's name says "Title"); built
+    in English first, German must still say "Titel"."""
+    _BUILT_FIELDS.clear()
+    labels = {}
+    for language in ("en", "de"):
+        with translation.override(language):
+            fields = workflow_serializers.ExpertRequestSerializer().fields
+            labels[language] = str(fields["title"].label)
+    assert labels == {"en": "Title", "de": "Titel"}
