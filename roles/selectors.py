@@ -462,7 +462,10 @@ def _shortfalls(viewer, current):
     required = defaultdict(list)  # (profile_id, seniority) -> [(competency id, competency, level)]
     for profile_id, seniority, competency_id, level in cells:
         required[(profile_id, seniority)].append((competency_id, competencies[competency_id], level))
-    latest = {}  # (user_id, competency_id, is_self) -> level
+    # Per person, their latest level in each competency: the manager's or lead's view where
+    # there is one, else their own (latest_only gives one row per person, competency and
+    # kind). A dictionary per person: the loop below asks it for thousands of cells.
+    levels = defaultdict(dict)
     rows = (
         Assessment.objects.visible_to(viewer)
         .latest_only()
@@ -470,16 +473,18 @@ def _shortfalls(viewer, current):
         .values_list("user_id", "competency_id", "is_self", "level")
     )
     for user_id, competency_id, is_self, level in rows:
-        latest[(user_id, competency_id, is_self)] = level
+        if not is_self or competency_id not in levels[user_id]:
+            levels[user_id][competency_id] = level
     shortfalls = []
     for pk, user_id, profile_id, seniority in holders:
-        gaps = []
-        for competency_id, competency, needed in required[(profile_id, seniority)]:
-            level = latest.get((user_id, competency_id, False))
-            if level is None:
-                level = latest.get((user_id, competency_id, True))
-            if level is not None and needed > level:
-                gaps.append((competency, needed, level, needed - level))
+        have = levels.get(user_id)
+        if not have:  # nobody assessed them (in the viewer's sight): nothing falls short
+            continue
+        gaps = [
+            (competency, needed, level, needed - level)
+            for competency_id, competency, needed in required[(profile_id, seniority)]
+            if (level := have.get(competency_id)) is not None and needed > level
+        ]
         if gaps:
             gaps.sort(key=lambda gap: (-gap[3], gap[0].category.position, gap[0].position))
             shortfalls.append(Shortfall(assignment=HolderRef(pk, user_id, profile_id, seniority), gaps=gaps))
