@@ -154,6 +154,34 @@ def test_the_preferred_expert_comes_first_when_suitable(make_request, team):
     assert ranked(request) == ["erik", "eva"]
 
 
+
+def test_asked_for_the_best_one_ranking_agrees_with_the_whole_list(
+    make_request, member, team, open_work, django_assert_num_queries
+):
+    """Routing asks for one: first among those matching a topic (or named), then among
+    everyone only when none of them has room. Either way, the same expert as the full list."""
+    today = timezone.localdate()
+
+    def best(request, queries):
+        with django_assert_num_queries(queries):
+            chosen = rank_candidates(request, today=today, limit=1).best.user_id
+        assert chosen == rank_candidates(request, today=today).candidates[0].user_id
+        return chosen
+
+    asks_topics = make_request(topic_tags=["pricing", "api"])
+    assert best(asks_topics, 1) == team.expert.pk
+    top_two = rank_candidates(asks_topics, today=today, limit=2).candidates
+    assert [c.user_id for c in top_two] == [team.expert.pk, team.expert2.pk]  # one matches, one does not
+    open_work(team.expert, 4)  # eva, the only one matching, has no room left for 2.5 h
+    assert best(asks_topics, 2) == team.expert2.pk  # erik matches nothing but fits
+    zoe = member("product", F.EXPERT, tags=["api"], capacity=6, username="zoe")
+    assert best(asks_topics, 1) == zoe.pk
+    named = make_request(topic_tags=["api"], preferred_expert=team.expert2)
+    assert best(named, 1) == team.expert2.pk  # named, though zoe matches the topic
+    no_topics = make_request(topic_tags=[])
+    assert best(no_topics, 1) == team.expert2.pk  # the least open load (zoe joined later)
+
+
 def test_absent_declined_and_busy_people_drop_out(make_request, member, team, due, open_work):
     today = timezone.localdate()
     Absence.objects.create(user=team.expert, starts_on=today - datetime.timedelta(days=1), ends_on=today)
