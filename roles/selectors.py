@@ -167,12 +167,11 @@ class GapRow:
     required: int
     assessment: Assessment | None = None  # the latest by a manager or lead
     self_assessment: Assessment | None = None  # the latest by the person
+    measured: Assessment | None = None  # the one of the two the gap is measured against
 
     @property
     def level(self):
-        """The level the gap is measured against: the manager's or lead's view wins over the self view."""
-        chosen = self.assessment or self.self_assessment
-        return chosen.level if chosen else None
+        return self.measured.level if self.measured else None
 
     @property
     def gap(self):
@@ -227,6 +226,14 @@ def _latest_by_kind(assessments):
     return latest
 
 
+def keep_measured(measured, competency_id, is_self, value):
+    """Record in `measured` (competency id -> value) what a gap is measured against: a
+    manager's or lead's view wins over the person's own, whichever comes first. Give it
+    at most one value per competency and kind (the latest)."""
+    if not is_self or competency_id not in measured:
+        measured[competency_id] = value
+
+
 def suggested_focus(rows, size=FOCUS_SIZE):
     """The competencies of the `size` largest gaps; several from one category become that category."""
     top = [row for row in rows if row.gap is not None and row.gap > 0][:size]
@@ -260,6 +267,9 @@ def gap_analysis(*, viewer, person, assignment=None, today=None):
     rows = []
     if assignment is not None:
         latest = _latest_by_kind(history)
+        measured = {}
+        for (competency_id, is_self), assessment in latest.items():
+            keep_measured(measured, competency_id, is_self, assessment)
         required = RequiredLevel.objects.filter(
             profile_id=assignment.profile_id, seniority=assignment.seniority
         ).select_related("competency__category")
@@ -270,6 +280,7 @@ def gap_analysis(*, viewer, person, assignment=None, today=None):
                     required=cell.level,
                     assessment=latest.get((cell.competency_id, False)),
                     self_assessment=latest.get((cell.competency_id, True)),
+                    measured=measured.get(cell.competency_id),
                 )
                 for cell in required
             ),
@@ -462,9 +473,9 @@ def _shortfalls(viewer, current):
     required = defaultdict(list)  # (profile_id, seniority) -> [(competency id, competency, level)]
     for profile_id, seniority, competency_id, level in cells:
         required[(profile_id, seniority)].append((competency_id, competencies[competency_id], level))
-    # Per person, their latest level in each competency: the manager's or lead's view where
-    # there is one, else their own (latest_only gives one row per person, competency and
-    # kind). A dictionary per person: the loop below asks it for thousands of cells.
+    # Per person, the level each competency's gap is measured against (latest_only gives
+    # one row per person, competency and kind). A dictionary per person: the loop below
+    # asks it for thousands of cells.
     levels = defaultdict(dict)
     rows = (
         Assessment.objects.visible_to(viewer)
@@ -473,8 +484,7 @@ def _shortfalls(viewer, current):
         .values_list("user_id", "competency_id", "is_self", "level")
     )
     for user_id, competency_id, is_self, level in rows:
-        if not is_self or competency_id not in levels[user_id]:
-            levels[user_id][competency_id] = level
+        keep_measured(levels[user_id], competency_id, is_self, level)
     shortfalls = []
     for pk, user_id, profile_id, seniority in holders:
         have = levels.get(user_id)
