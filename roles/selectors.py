@@ -445,6 +445,11 @@ def staffing(*, viewer, model=None, today=None, shown=5):
     )
 
 
+# Up to this many assessed people, staffing reads only their assignments (a list of ids in
+# the query); beyond, every current holder's, and skips those without assessments.
+FEW_ASSESSED = 200
+
+
 @dataclass(frozen=True)
 class HolderRef:
     """A current holder before hydrate_shortfalls loads their assignment: building a
@@ -457,22 +462,8 @@ class HolderRef:
 
 
 def _shortfalls(viewer, current):
-    """Current holders whose latest levels (manager's or lead's view first) fall short; four
-    queries, rows as plain values (a page of them is hydrated later)."""
-    holders = list(current.order_by().values_list("pk", "user_id", "profile_id", "seniority"))
-    if not holders:
-        return []
-    cells = list(
-        RequiredLevel.objects.filter(profile_id__in={row[2] for row in holders}).values_list(
-            "profile_id", "seniority", "competency_id", "level"
-        )
-    )
-    # Each competency once (a matrix names the same one in many cells; building a model
-    # instance per cell was a quarter of this function's time).
-    competencies = Competency.objects.select_related("category").in_bulk({cell[2] for cell in cells})
-    required = defaultdict(list)  # (profile_id, seniority) -> [(competency id, competency, level)]
-    for profile_id, seniority, competency_id, level in cells:
-        required[(profile_id, seniority)].append((competency_id, competencies[competency_id], level))
+    """Current holders whose latest levels (manager's or lead's view first) fall short; at
+    most four queries, rows as plain values (a page of them is hydrated later)."""
     # Per person, the level each competency's gap is measured against (latest_only gives
     # one row per person, competency and kind). A dictionary per person: the loop below
     # asks it for thousands of cells.
@@ -485,10 +476,28 @@ def _shortfalls(viewer, current):
     )
     for user_id, competency_id, is_self, level in rows:
         keep_measured(levels[user_id], competency_id, is_self, level)
+    if not levels:  # nobody assessed (in the viewer's sight): nothing falls short
+        return []
+    holders = current.order_by()
+    if len(levels) <= FEW_ASSESSED:
+        # An expert sees their own assessments: read their assignment, not every holder's.
+        holders = holders.filter(user_id__in=list(levels))
+    holders = list(holders.values_list("pk", "user_id", "profile_id", "seniority"))
+    cells = list(
+        RequiredLevel.objects.filter(profile_id__in={row[2] for row in holders}).values_list(
+            "profile_id", "seniority", "competency_id", "level"
+        )
+    )
+    # Each competency once (a matrix names the same one in many cells; building a model
+    # instance per cell was a quarter of this function's time).
+    competencies = Competency.objects.select_related("category").in_bulk({cell[2] for cell in cells})
+    required = defaultdict(list)  # (profile_id, seniority) -> [(competency id, competency, level)]
+    for profile_id, seniority, competency_id, level in cells:
+        required[(profile_id, seniority)].append((competency_id, competencies[competency_id], level))
     shortfalls = []
     for pk, user_id, profile_id, seniority in holders:
         have = levels.get(user_id)
-        if not have:  # nobody assessed them (in the viewer's sight): nothing falls short
+        if not have:  # not assessed (in the viewer's sight): nothing falls short
             continue
         gaps = [
             (competency, needed, level, needed - level)

@@ -7,7 +7,7 @@ viewer's roles are read once beforehand: they are cached on the user per request
 import pytest
 
 from governance.access import roles_of
-from roles import services
+from roles import selectors, services
 from roles.selectors import (
     assessment_list,
     assignment_list,
@@ -115,6 +115,21 @@ def test_staffing_query_count_is_constant(
     with django_assert_num_queries(11):
         after = render_staffing(staffing(viewer=lead_viewer))
     assert (len(before[1]), len(after[1])) == (2, 8)
+
+
+def test_staffing_reads_every_holder_only_when_many_are_assessed(
+    django_assert_num_queries, monkeypatch, make_user, active, lead_viewer, profiles, disciplines, competencies
+):
+    add_people(make_user, lead_viewer, profiles, disciplines, competencies, 4, 0)
+    few = render_staffing(staffing(viewer=lead_viewer))  # the four assessed people's assignments only
+    monkeypatch.setattr(selectors, "FEW_ASSESSED", 3)  # now four are many: every holder's
+    assert render_staffing(staffing(viewer=lead_viewer)) == few
+    assert len(few[1]) == 4
+    # Someone who sees nobody's assessments: no assignments, levels or people read for shortfalls.
+    outsider = make_user(username="outsider")
+    roles_of(outsider)
+    with django_assert_num_queries(7):
+        assert staffing(viewer=outsider).shortfalls == []
 
 
 def render_analysis(analysis):
