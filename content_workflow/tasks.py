@@ -30,6 +30,12 @@ def sweep_stuck_requests():
 
 
 @shared_task
+def compact_request_tallies():
+    """Periodic: fold the kept request counts into one row per discipline and status."""
+    return services.request_tallies_compact()
+
+
+@shared_task
 def resend_lost_emails():
     """Periodic: send again the e-mails whose send task never ran."""
     return services.lost_emails_resend()

@@ -338,6 +338,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": CONTENT_WORKFLOW_SWEEP_SECONDS},
     },
     "content-workflow-emails": {"task": "content_workflow.tasks.resend_lost_emails", "schedule": 300},
+    # Each status change adds a row or two to the request tallies; this keeps them few.
+    "content-workflow-tallies": {"task": "content_workflow.tasks.compact_request_tallies", "schedule": 300},
     "content-workflow-deadlines": {"task": "content_workflow.tasks.run_deadlines", "schedule": 900},
     "content-workflow-deputies": {"task": "content_workflow.tasks.sync_deputy_grants", "schedule": 3600},
     "content-workflow-digests": {"task": "content_workflow.tasks.send_digests", "schedule": 3600},

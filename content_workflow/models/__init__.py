@@ -30,6 +30,7 @@ from content_workflow.models.requests import (
     ResponseTarget,
 )
 from content_workflow.models.submissions import SubmissionToken
+from content_workflow.models.tally import RequestTally
 from content_workflow.piece_transitions import PieceStatus
 from content_workflow.transitions import Status
 
@@ -53,6 +54,7 @@ __all__ = [
     "PieceStatus",
     "Priority",
     "RequestEvent",
+    "RequestTally",
     "ResponseTarget",
     "Status",
     "SubmissionToken",

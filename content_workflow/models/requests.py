@@ -19,6 +19,7 @@ from content_workflow.models.messages import NamedQuerySet, WithNames, describe
 
 # Channel and Format moved to pieces (issue 11); importable from here as before.
 from content_workflow.models.pieces import Channel, Format
+from content_workflow.models.tally import TalliedPart
 from content_workflow.transitions import Status
 from governance.choice_labels import ChoiceLabels
 
@@ -34,38 +35,52 @@ class Priority(models.IntegerChoices):
 
 class ExpertInputRequestQuerySet(WithNames, models.QuerySet):
     # Set by request_visibility: conditions that together select exactly what the user
-    # sees, without overlap, so that count() can add up one count per condition.
+    # sees, without overlap, so that count() can add up one count per condition; and the
+    # filter as visibility left it, while the tallied parts hold.
     _count_parts = None
+    _visible_where = None
 
     def _clone(self):
         clone = super()._clone()
         clone._count_parts = self._count_parts
+        clone._visible_where = self._visible_where
         return clone
 
     def count(self):
         """As QuerySet.count(), but for a user's visible requests the sum of one count per
         disjoint reason to see them, added up in one statement. PostgreSQL cannot answer the
         OR of those reasons from an index, so it reads every matching row (thousands for a
-        manager); each reason alone it counts from an index."""
+        manager); each reason alone it counts from an index, and a discipline's or a
+        reader's whole list it reads from the kept tallies (models/tally.py)."""
         parts = self._count_parts
         if not parts or self._result_cache is not None or self.query.is_sliced or self.query.distinct:
             return super().count()
-        # One statement adding up one scalar count per part: PostgreSQL counts each straight
+        # The tallies know nothing of filters: a list filtered further counts each of its
+        # tallied parts from the requests, as a condition like the others.
+        tallied = self._visible_where is not None and self.query.where == self._visible_where
+        # One statement adding up one scalar per part: PostgreSQL counts each straight
         # from its index (a UNION ALL of the parts, counted, passed every row through two
         # more plan nodes: a third of the time for a manager's 15,000).
-        counts, params = [], []
+        terms, params = [], []
         for part in parts:
-            branch = self.filter(part).order_by().values_list("pk", flat=True)
-            try:
-                sql, branch_params = branch.query.get_compiler(self.db).as_sql()
-            except EmptyResultSet:  # a filter that matches nothing (none(), an empty list)
-                continue
-            counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS part)")  # noqa: S608 (the ORM's SQL, its parameters)
-            params.extend(branch_params)
-        if not counts:
-            return 0
+            if isinstance(part, TalliedPart) and tallied:
+                queries = [("+", "SUM(part.delta)", part.tallies(self.db))]
+                if part.overlap is not None:
+                    plain = self.model._default_manager.using(self.db)
+                    queries.append(("-", "COUNT(*)", part.counted_before(plain)))
+            else:
+                condition = part.condition if isinstance(part, TalliedPart) else part
+                queries = [("+", "COUNT(*)", self.filter(condition).order_by().values_list("pk", flat=True))]
+            for sign, total, query in queries:
+                try:
+                    sql, query_params = query.query.get_compiler(self.db).as_sql()
+                except EmptyResultSet:  # a filter that matches nothing (none(), an empty list)
+                    continue
+                # The ORM's SQL and its parameters only.
+                terms.append(f"{sign} (SELECT COALESCE({total}, 0) FROM ({sql}) AS part)")  # noqa: S608
+                params.extend(query_params)
         with connections[self.db].cursor() as cursor:
-            cursor.execute("SELECT " + " + ".join(counts), params)
+            cursor.execute("SELECT 0 " + " ".join(terms), params)
             return cursor.fetchone()[0]
 
     def visible_to(self, user):

@@ -53,8 +53,11 @@ from content_workflow.services.requests import (
     response_target_set,
 )
 from content_workflow.services.routing import request_route
+from content_workflow.services.tally import request_tallies_compact, request_tallies_rebuild
 
 __all__ = [
+    "request_tallies_compact",
+    "request_tallies_rebuild",
     "AllocationDecided",
     "BudgetExceeded",
     "allocation_accept_offer",

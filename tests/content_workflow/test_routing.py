@@ -154,7 +154,6 @@ def test_the_preferred_expert_comes_first_when_suitable(make_request, team):
     assert ranked(request) == ["erik", "eva"]
 
 
-
 def test_asked_for_the_best_one_ranking_agrees_with_the_whole_list(
     make_request, member, team, open_work, django_assert_num_queries
 ):

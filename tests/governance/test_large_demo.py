@@ -7,12 +7,19 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import translation
 
 from content_workflow import demo_history
 from content_workflow.demo import DEMO_REQUESTS
-from content_workflow.models import BudgetEntry, ExpertInputRequest, Notification, RequestEvent, TimeBudget
+from content_workflow.models import (
+    BudgetEntry,
+    ExpertInputRequest,
+    Notification,
+    RequestEvent,
+    RequestTally,
+    TimeBudget,
+)
 from governance import large_demo
 from governance.large_demo import people, workflow
 
@@ -70,6 +77,13 @@ def test_large_set_is_consistent_and_generated_once(db, small_scale):
     for notification in Notification.objects.filter(request__in=generated).order_by("?")[:50]:
         with translation.override("de"):
             assert notification.text and "%(" not in notification.text
+
+    # The kept counts add up to the requests, though the load went around their triggers.
+    kept = RequestTally.objects.order_by().values("discipline_id", "status").annotate(n=Sum("delta"))
+    real = ExpertInputRequest.objects.order_by().values("target_discipline_id", "status").annotate(n=Count("id"))
+    assert {(r["discipline_id"], r["status"]): r["n"] for r in kept if r["n"]} == {
+        (r["target_discipline_id"], r["status"]): r["n"] for r in real
+    }
 
     before = (_generated_users(), ExpertInputRequest.objects.count(), BudgetEntry.objects.count())
     with pytest.raises(CommandError, match="already in this database"):
