@@ -56,8 +56,6 @@ from content_workflow.services.routing import request_route
 from content_workflow.services.tally import request_tallies_compact, request_tallies_rebuild
 
 __all__ = [
-    "request_tallies_compact",
-    "request_tallies_rebuild",
     "AllocationDecided",
     "BudgetExceeded",
     "allocation_accept_offer",
@@ -98,6 +96,8 @@ __all__ = [
     "request_route",
     "request_share",
     "request_submit",
+    "request_tallies_compact",
+    "request_tallies_rebuild",
     "request_update",
     "response_target_set",
     "stuck_sweep",
