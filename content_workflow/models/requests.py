@@ -19,7 +19,7 @@ from content_workflow.models.messages import NamedQuerySet, WithNames, describe
 
 # Channel and Format moved to pieces (issue 11); importable from here as before.
 from content_workflow.models.pieces import Channel, Format
-from content_workflow.models.tally import TalliedPart
+from content_workflow.models.tally import Narrowing, TalliedPart
 from content_workflow.transitions import Status
 from governance.choice_labels import ChoiceLabels
 
@@ -51,23 +51,24 @@ class ExpertInputRequestQuerySet(WithNames, models.QuerySet):
         disjoint reason to see them, added up in one statement. PostgreSQL cannot answer the
         OR of those reasons from an index, so it reads every matching row (thousands for a
         manager); each reason alone it counts from an index, and a discipline's or a
-        reader's whole list it reads from the kept tallies (models/tally.py)."""
+        reader's whole list, by status and discipline if so filtered, it reads from the
+        kept tallies (models/tally.py)."""
         parts = self._count_parts
         if not parts or self._result_cache is not None or self.query.is_sliced or self.query.distinct:
             return super().count()
-        # The tallies know nothing of filters: a list filtered further counts each of its
-        # tallied parts from the requests, as a condition like the others.
-        tallied = self._visible_where is not None and self.query.where == self._visible_where
+        # The tallies hold status and discipline only: a list filtered by anything else
+        # counts each of its tallied parts from the requests, as a condition like the others.
+        narrowing = self._visible_where is not None and Narrowing.of(self.query, self._visible_where)
         # One statement adding up one scalar per part: PostgreSQL counts each straight
         # from its index (a UNION ALL of the parts, counted, passed every row through two
         # more plan nodes: a third of the time for a manager's 15,000).
         terms, params = [], []
         for part in parts:
-            if isinstance(part, TalliedPart) and tallied:
-                queries = [("+", "SUM(part.delta)", part.tallies(self.db))]
+            if isinstance(part, TalliedPart) and narrowing:
+                queries = [("+", "SUM(part.delta)", part.tallies(self.db, narrowing))]
                 if part.overlap is not None:
                     plain = self.model._default_manager.using(self.db)
-                    queries.append(("-", "COUNT(*)", part.counted_before(plain)))
+                    queries.append(("-", "COUNT(*)", part.counted_before(plain, narrowing)))
             else:
                 condition = part.condition if isinstance(part, TalliedPart) else part
                 queries = [("+", "COUNT(*)", self.filter(condition).order_by().values_list("pk", flat=True))]

@@ -9,13 +9,85 @@ snapshot. Only inserts: a transition never waits for another one's counter row. 
 periodic `request_tallies_compact` adds the rows up into one per discipline and status.
 
 A user's visible requests are counted as disjoint parts (permissions.request_visibility);
-a part that is a `TalliedPart` is read from here while nothing filters the list further.
+a part that is a `TalliedPart` is read from here while the list is filtered by nothing
+but status and target discipline (`Narrowing`).
 """
 
 from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import Col
+from django.db.models.lookups import Exact, In
+from django.db.models.sql.where import AND, OR
+
+# The request columns the tallies hold, by the request field's name.
+TALLIED_FIELDS = ("status", "target_discipline")
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """What a list's filter adds to the user's visible requests, when it is only status
+    and target discipline (an API or page filter: `?status=assigned&disciplines=3,4`):
+    the statuses and disciplines kept, None for any."""
+
+    status: frozenset | None = None
+    target_discipline: frozenset | None = None
+
+    @classmethod
+    def of(cls, query, visible_where):
+        """The narrowing of `query` (a request query) beyond `visible_where`, the filter
+        visibility built; None if its filter is anything else (a search, a date, a join),
+        which the tallies cannot answer."""
+        where = query.where
+        if where == visible_where:
+            return cls()
+        kept = len(visible_where.children)
+        if (
+            where.connector != AND
+            or where.negated
+            or (kept and visible_where.connector != AND)
+            or visible_where.negated
+            or where.children[:kept] != visible_where.children
+        ):
+            return None
+        allowed = {}
+        for condition in where.children[kept:]:
+            field, values = _field_values(condition, query)
+            if field is None:
+                return None
+            allowed[field] = allowed.get(field, values) & values
+        return cls(**allowed)
+
+    def apply(self, queryset, prefix=""):
+        """`queryset` narrowed the same way; `prefix` names the fields on a tally
+        (`discipline`) where they differ from the request's."""
+        if self.status is not None:
+            queryset = queryset.filter(status__in=self.status)
+        if self.target_discipline is not None:
+            queryset = queryset.filter(**{f"{prefix or 'target_discipline'}__in": self.target_discipline})
+        return queryset
+
+
+def _field_values(condition, query):
+    """(field name, frozenset of values) of a plain `field = v`, `field IN (...)` or an OR
+    of those on one tallied column of the request row itself; (None, None) otherwise."""
+    if isinstance(condition, (Exact, In)):
+        lhs, rhs = condition.lhs, condition.rhs
+        if not (isinstance(lhs, Col) and lhs.alias == query.base_table and lhs.target.name in TALLIED_FIELDS):
+            return None, None
+        values = [rhs] if isinstance(condition, Exact) else rhs
+        if not isinstance(values, (list, tuple, set, frozenset)) or not all(
+            isinstance(value, (str, int)) for value in values
+        ):
+            return None, None  # an expression or a subquery
+        return lhs.target.name, frozenset(str(v) if lhs.target.name == "status" else v for v in values)
+    if getattr(condition, "connector", None) == OR and not condition.negated and condition.children:
+        found = [_field_values(child, query) for child in condition.children]
+        fields = {field for field, _values in found}
+        if len(fields) == 1 and None not in fields:
+            return fields.pop(), frozenset().union(*(values for _field, values in found))
+    return None, None
 
 
 @dataclass(frozen=True)
@@ -29,17 +101,19 @@ class TalliedPart:
     excluding: tuple = ()
     overlap: Q | None = None
 
-    def tallies(self, using):
+    def tallies(self, using, narrowing):
         rows = RequestTally.objects.using(using).exclude(status__in=self.excluding)
         if self.disciplines is not None:
             rows = rows.filter(discipline_id__in=self.disciplines)
-        return rows.order_by().values_list("delta", flat=True)
+        return narrowing.apply(rows, prefix="discipline_id").order_by().values_list("delta", flat=True)
 
-    def counted_before(self, requests):
-        """The requests of `requests` (a queryset) in the tallied set that `overlap` takes out."""
+    def counted_before(self, requests, narrowing):
+        """The requests of `requests` (a queryset) in the tallied set, narrowed, that
+        `overlap` takes out."""
         if self.disciplines is not None:
             requests = requests.filter(target_discipline__in=self.disciplines)
-        return requests.exclude(status__in=self.excluding).filter(self.overlap).order_by().values_list("pk", flat=True)
+        requests = narrowing.apply(requests.exclude(status__in=self.excluding).filter(self.overlap))
+        return requests.order_by().values_list("pk", flat=True)
 
 
 class RequestTally(models.Model):

@@ -1,10 +1,11 @@
-"""The kept request counts: exact after every kind of write, read by readers' unfiltered
-lists only, and exact under concurrent transitions and compaction on PostgreSQL."""
+"""The kept request counts: exact after every kind of write, read by visible lists
+filtered by nothing but status and discipline, and exact under concurrent transitions
+and compaction on PostgreSQL."""
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.test.utils import CaptureQueriesContext
 
 from content_workflow import services
@@ -100,23 +101,41 @@ def test_visible_lists_count_from_the_tallies_until_filtered_further(
     assert count_reading(visible) == (3, True)
     assert count_reading(visible.order_by("-created_at").select_related("requester")) == (3, True)
     assert count_reading(ExpertInputRequest.objects.visible_to(admin)) == (4, True)
-    # Filtered further, before or after, the requests themselves are counted.
-    assert count_reading(visible.filter(status=Status.ASSIGNED)) == (1, False)
+    # Narrowed by status and discipline, as the lists' filters do, still from the tallies.
+    assert count_reading(visible.filter(status=Status.ASSIGNED)) == (1, True)
+    assert count_reading(visible.filter(status__in=[Status.ASSIGNED, Status.SUBMITTED])) == (3, True)
+    assert count_reading(visible.filter(Q(status=Status.ASSIGNED) | Q(status=Status.SUBMITTED))) == (3, True)
+    marketing = disciplines["marketing"]
+    assert count_reading(visible.filter(target_discipline=marketing)) == (1, True)
+    assert count_reading(visible.filter(target_discipline_id__in=[marketing.pk], status=Status.ASSIGNED)) == (0, True)
+    both = [Status.ASSIGNED, Status.SUBMITTED]
+    assert count_reading(visible.filter(status__in=both).filter(status=Status.ASSIGNED)) == (1, True)
+    assert count_reading(visible.filter(status=Status.DRAFT)) == (0, True)  # drafts stay out
+    # Filtered by anything else, before or after, the requests themselves are counted.
+    assert count_reading(visible.exclude(status=Status.ASSIGNED)) == (2, False)
+    assert count_reading(visible.filter(Q(status=Status.ASSIGNED) | Q(target_discipline=marketing))) == (2, False)
+    assert count_reading(visible.filter(status=Status.ASSIGNED, title="x")) == (0, False)
+    assert count_reading(visible.filter(target_discipline__slug="marketing")) == (1, False)
     assert count_reading(ExpertInputRequest.objects.filter(status=Status.DRAFT).visible_to(admin)) == (1, False)
     assert count_reading(ExpertInputRequest.objects.filter(title="x").visible_to(lead)) == (0, False)
 
     # The product manager: their own requests (a draft among them), one assigned to them
     # elsewhere, and product's, where the tallies count those and take out what the
     # other parts counted already.
-    manager = team.manager
-    mine = copies(ExpertInputRequest.objects.first(), 2, requester=manager, status=Status.SUBMITTED)
+    manager, product = team.manager, disciplines["product"]
+    asked = ExpertInputRequest.objects.get(target_discipline=product, status=Status.SUBMITTED)
+    mine = copies(asked, 2, requester=manager, status=Status.SUBMITTED)
     copies(mine[0], 1, requester=manager, status=Status.DRAFT)
     ExpertInputRequest.objects.filter(target_discipline=disciplines["marketing"]).update(assignee=manager)
     ExpertInputRequest.objects.filter(pk=mine[1].pk).update(assignee=manager)
     managed = ExpertInputRequest.objects.visible_to(manager)
     # product: 2 of others + 2 of the manager's (+ their draft); marketing: 1 assigned to them
     assert count_reading(managed) == (6, True)
-    assert count_reading(managed.filter(status=Status.SUBMITTED)) == (4, False)
+    assert count_reading(managed.filter(status=Status.SUBMITTED)) == (4, True)
+    assert count_reading(managed.filter(target_discipline=product)) == (5, True)
+    assert count_reading(managed.filter(target_discipline=product, status=Status.SUBMITTED)) == (3, True)
+    assert count_reading(managed.filter(target_discipline=marketing)) == (1, True)
+    assert count_reading(managed.filter(status=Status.SUBMITTED, title="x")) == (0, False)
     # A reader with a draft of their own: theirs, and everyone's but drafts, from the tallies.
     copies(mine[0], 1, requester=lead, status=Status.DRAFT)
     assert count_reading(ExpertInputRequest.objects.visible_to(lead)) == (6, True)
@@ -131,6 +150,32 @@ def test_a_reader_s_list_pages_from_the_tallies(client, make_request, make_user)
     assert client.get("/api/v1/requests/").json()["count"] == 1
     make_request(submit=True)
     assert client.get("/api/v1/requests/").json()["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "tallied"),
+    [
+        ("", 3, True),
+        ("?status=submitted", 2, True),
+        ("?status=submitted&status=assigned", 3, True),
+        ("?target_discipline={marketing}", 1, True),
+        ("?disciplines={marketing},{product}&status=submitted", 2, True),
+        ("?status=submitted&priority=2", 2, False),
+        ("?search=nothing-like-this", 0, False),
+    ],
+)
+def test_the_lists_filters_by_status_and_discipline_count_from_the_tallies(
+    client, make_request, routed, make_user, disciplines, query, expected, tallied
+):
+    routed()
+    make_request(submit=True)
+    make_request(submit=True, target_discipline=disciplines["marketing"])
+    ids = {slug: discipline.pk for slug, discipline in disciplines.items()}
+    client.force_login(make_user(Role.GOVERNANCE_LEAD))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/api/v1/requests/{query}".format(**ids))
+    assert response.json()["count"] == expected
+    assert any("requesttally" in q["sql"] for q in queries) == tallied
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
