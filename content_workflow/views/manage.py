@@ -540,7 +540,12 @@ def team(request):
         summaries = [s for s in summaries if s.has_team]
     query = request.GET.get("q", "").strip()[:100]
     experts = team_experts([s.discipline.pk for s in summaries], query=query)
-    page = Paginator(experts, EXPERTS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(experts, EXPERTS_PER_PAGE)
+    if not query:
+        # The summaries counted these same experts: no second count (a join over a
+        # discipline's thousands of memberships) for the paginator.
+        paginator.count = sum(summary.experts for summary in summaries)
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = with_figures(page.object_list, today=today)
     return render(
         request,

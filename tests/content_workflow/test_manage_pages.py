@@ -630,6 +630,9 @@ def test_team_shows_one_page_of_experts_and_finds_them_by_name(client_for, team,
     for n in range(30):
         member("product", Membership.Function.EXPERT, username=f"more{n:02}")
     member("marketing", Membership.Function.EXPERT, username="marketer")
+    # Neither listed nor counted: an expert who left, and a manager.
+    member("product", Membership.Function.EXPERT, username="gone", is_active=False)
+    member("product", Membership.Function.MANAGER, username="second-manager")
     client = client_for(team.lead)
     page = client.get(url("team") + "?discipline=product")
     rows = page.context["page_obj"].object_list
@@ -639,8 +642,8 @@ def test_team_shows_one_page_of_experts_and_finds_them_by_name(client_for, team,
     assert 'href="?discipline=product&amp;page=2"' in page.text  # the filter stays in the link
     second = client.get(url("team") + "?discipline=product&page=2").context["page_obj"].object_list
     assert len(second) == 7 and not {m.pk for m in rows} & {m.pk for m in second}
-    found = client.get(url("team"), {"q": team.expert.get_full_name()}).context["page_obj"].object_list
-    assert [m.user for m in found] == [team.expert]
+    found = client.get(url("team"), {"q": team.expert.get_full_name()}).context["page_obj"]
+    assert [m.user for m in found.object_list] == [team.expert] and found.paginator.count == 1
     nobody = client.get(url("team") + "?q=zz-nobody")
     assert "No expert’s name matches “zz-nobody”." in nobody.text
     # Without a discipline, the lead sees every discipline with a team, and a column naming it.
