@@ -33,14 +33,16 @@ def sample(port, path, cookie=None, *, max_samples, min_samples, budget, warm=1)
     """Time `path` until `max_samples`, or `budget` seconds once `min_samples` are in.
 
     The first `warm` responses (one per server worker: each has its own caches) warm up
-    and are not counted, unless the first alone took longer than the budget: then it
-    counts, and a page that slow gets `min_samples` samples only.
+    and are never counted: a first view may compute what the next ones read (the
+    dashboards keep their figures for minutes) or read tables the database has not
+    cached yet. When the first alone took longer than the budget, the other workers'
+    warm-ups are skipped (their own caches are nothing beside such a page), and the page
+    gets `min_samples` samples only.
     """
-    started = time.monotonic()
     status, elapsed, queries, size = fetch(port, path, cookie)
-    times = [elapsed] if elapsed > budget else []
-    for _ in range(warm - 1 if not times else 0):
+    for _ in range(warm - 1 if elapsed <= budget else 0):
         fetch(port, path, cookie)
+    started, times = time.monotonic(), []
     while len(times) < max_samples and (len(times) < min_samples or time.monotonic() - started < budget):
         status, elapsed, queries, size = fetch(port, path, cookie)
         times.append(elapsed)
