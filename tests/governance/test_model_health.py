@@ -35,7 +35,8 @@ def known(team, budget, make_request):
       discipline without a budget (the other disciplines have no experts);
     - requests: product unroutable, marketing waiting for routing past its sweep time
       (2 stuck), product assigned and past its due date (1 past due), and one routing
-      that is not late yet and one delivered past its date (neither counts).
+      that is not late yet, one delivered past its date and one assigned past a sweep
+      time (none of them counts).
     """
     model = OrganisationalModel.objects.get(status=OrganisationalModel.Status.ACTIVE)
     Spoke.objects.filter(model=model, discipline=team.product).update(liaison=team.expert)
@@ -56,6 +57,7 @@ def known(team, budget, make_request):
     request(Status.ROUTING, team.product, next_sweep_at=now + datetime.timedelta(minutes=5))
     request(Status.ASSIGNED, team.product, assignee=team.expert, due_date=today - datetime.timedelta(days=1))
     request(Status.DELIVERED, team.product, assignee=team.expert, due_date=today - datetime.timedelta(days=3))
+    request(Status.ASSIGNED, team.product, assignee=team.expert, next_sweep_at=now - datetime.timedelta(minutes=5))
     return today
 
 
