@@ -59,13 +59,13 @@ class Narrowing:
             allowed[field] = allowed.get(field, values) & values
         return cls(**allowed)
 
-    def apply(self, queryset, prefix=""):
-        """`queryset` narrowed the same way; `prefix` names the fields on a tally
-        (`discipline`) where they differ from the request's."""
+    def apply(self, queryset, *, discipline_field="target_discipline"):
+        """`queryset` (of requests, or of tallies with their `discipline_id`) narrowed
+        the same way."""
         if self.status is not None:
             queryset = queryset.filter(status__in=self.status)
         if self.target_discipline is not None:
-            queryset = queryset.filter(**{f"{prefix or 'target_discipline'}__in": self.target_discipline})
+            queryset = queryset.filter(**{f"{discipline_field}__in": self.target_discipline})
         return queryset
 
 
@@ -105,7 +105,7 @@ class TalliedPart:
         rows = RequestTally.objects.using(using).exclude(status__in=self.excluding)
         if self.disciplines is not None:
             rows = rows.filter(discipline_id__in=self.disciplines)
-        return narrowing.apply(rows, prefix="discipline_id").order_by().values_list("delta", flat=True)
+        return narrowing.apply(rows, discipline_field="discipline_id").order_by().values_list("delta", flat=True)
 
     def counted_before(self, requests, narrowing):
         """The requests of `requests` (a queryset) in the tallied set, narrowed, that
