@@ -221,8 +221,8 @@ def _visible(queryset, condition, parts):
     reads the tallied ones from the tallies if `queryset` was not filtered before."""
     visible = queryset.filter(condition)
     visible._count_parts = parts
-    if not queryset.query.where:
-        visible._visible_where = visible.query.where.clone()
+    # Filtered before (or visible to someone before), the tallies would count more.
+    visible._visible_where = None if queryset.query.where else visible.query.where.clone()
     return visible
 
 

@@ -54,7 +54,15 @@ class ExpertInputRequestQuerySet(WithNames, models.QuerySet):
         reader's whole list, by status and discipline if so filtered, it reads from the
         kept tallies (models/tally.py)."""
         parts = self._count_parts
-        if not parts or self._result_cache is not None or self.query.is_sliced or self.query.distinct:
+        query = self.query
+        if (
+            not parts
+            or self._result_cache is not None
+            or query.is_sliced
+            or query.distinct
+            or query.combinator  # a union's count is not its parts'
+            or query.group_by is not None  # nor is the number of groups
+        ):
             return super().count()
         # The tallies hold status and discipline only: a list filtered by anything else
         # counts each of its tallied parts from the requests, as a condition like the others.

@@ -81,7 +81,7 @@ def _field_values(condition, query):
             isinstance(value, (str, int)) for value in values
         ):
             return None, None  # an expression or a subquery
-        return lhs.target.name, frozenset(str(v) if lhs.target.name == "status" else v for v in values)
+        return lhs.target.name, frozenset(values)  # as Django prepared them for the database
     if getattr(condition, "connector", None) == OR and not condition.negated and condition.children:
         found = [_field_values(child, query) for child in condition.children]
         fields = {field for field, _values in found}

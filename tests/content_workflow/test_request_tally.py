@@ -118,6 +118,16 @@ def test_visible_lists_count_from_the_tallies_until_filtered_further(
     assert count_reading(visible.filter(target_discipline__slug="marketing")) == (1, False)
     assert count_reading(ExpertInputRequest.objects.filter(status=Status.DRAFT).visible_to(admin)) == (1, False)
     assert count_reading(ExpertInputRequest.objects.filter(title="x").visible_to(lead)) == (0, False)
+    # Visible to one user, then to another: both filters hold, so the rows are counted.
+    assert count_reading(visible.visible_to(admin).filter(status=Status.ASSIGNED)) == (1, False)
+    # A union, or groups, count what they hold, not the visible requests.
+    drafts = ExpertInputRequest.objects.filter(status=Status.DRAFT).order_by()
+    admins_drafts = ExpertInputRequest.objects.visible_to(admin).filter(status=Status.DRAFT).order_by()
+    assert count_reading(admins_drafts.union(drafts)) == (1, False)
+    grouped = visible.filter(status__in=both).values("status").annotate(n=Count("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        assert grouped.count() == len(list(grouped)) == 2
+    assert not any("requesttally" in query["sql"] for query in queries)
 
     # The product manager: their own requests (a draft among them), one assigned to them
     # elsewhere, and product's, where the tallies count those and take out what the
