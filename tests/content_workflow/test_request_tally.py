@@ -88,7 +88,7 @@ def count_reading(queryset):
     return count, any("requesttally" in query["sql"] for query in queries)
 
 
-def test_visible_lists_count_from_the_tallies_until_filtered_further(
+def test_visible_lists_count_from_the_tallies_while_filtered_by_status_or_discipline(
     make_request, routed, team, make_user, disciplines
 ):
     make_request()  # someone's draft: nobody else sees it
