@@ -10,7 +10,7 @@ queries whatever the size of the team.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Prefetch, Q, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
 from content_workflow.models import Contribution, ExpertInputRequest
@@ -25,10 +25,6 @@ MANAGER = Membership.Function.MANAGER
 
 def _active(discipline_ids):
     return Membership.objects.filter(discipline_id__in=discipline_ids, user__is_active=True)
-
-
-def _away_on(today):
-    return Q(user__absences__starts_on__lte=today, user__absences__ends_on__gte=today)
 
 
 # --- The summary per discipline ------------------------------------------------------------------
@@ -50,15 +46,28 @@ class TeamSummary:
         return bool(self.experts or self.managers)
 
 
-def team_summaries(disciplines, *, today=None):
-    """A TeamSummary per discipline, in the order given. Five queries."""
+def team_summaries(disciplines, *, today=None, with_managers=True):
+    """A TeamSummary per discipline, in the order given. Two queries, and two more for
+    the managers (`with_managers`; the dashboard's card shows none)."""
     today = today or timezone.localdate()
     summaries = {discipline.pk: TeamSummary(discipline) for discipline in disciplines}
     ids = list(summaries)
-    experts = _active(ids).filter(function=EXPERT)
-    for row in experts.values("discipline_id").annotate(n=Count("pk"), hours=Sum("weekly_capacity_hours")):
+    # Experts, capacity and who is away today, in one pass over the teams' memberships.
+    away = Exists(Absence.objects.filter(user_id=OuterRef("user_id"), starts_on__lte=today, ends_on__gte=today))
+    is_expert = Q(function=EXPERT)
+    teams = (
+        _active(ids)
+        .filter(function__in=[EXPERT, MANAGER])
+        .values("discipline_id")
+        .annotate(
+            n=Count("pk", filter=is_expert),
+            hours=Sum("weekly_capacity_hours", filter=is_expert),
+            away=Count("user_id", distinct=True, filter=away),
+        )
+    )
+    for row in teams:
         summary = summaries[row["discipline_id"]]
-        summary.experts, summary.capacity = row["n"], row["hours"] or ZERO
+        summary.experts, summary.capacity, summary.away = row["n"], row["hours"] or ZERO, row["away"]
     loads = (
         ExpertInputRequest.objects.filter(
             status__in=OPEN_WORK,
@@ -71,24 +80,16 @@ def team_summaries(disciplines, *, today=None):
     )
     for row in loads:
         summaries[row["assignee__memberships__discipline_id"]].open_load = row["hours"] or ZERO
-    away = (
-        _active(ids)
-        .filter(_away_on(today), function__in=[EXPERT, MANAGER])
-        .values("discipline_id")
-        .annotate(n=Count("user_id", distinct=True))
-    )
-    for row in away:
-        summaries[row["discipline_id"]].away = row["n"]
-    managers = (
-        _active(ids)
-        .filter(function=MANAGER)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user_id")
-    )
-    managers = list(managers.prefetch_related(_absences(today)))
-    for membership in managers:
-        membership.user.away_now = is_away(membership.user, today)
-        summaries[membership.discipline_id].managers.append(membership)
+    if with_managers:
+        managers = (
+            _active(ids)
+            .filter(function=MANAGER)
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name", "user_id")
+        )
+        for membership in managers.prefetch_related(_absences(today)):
+            membership.user.away_now = is_away(membership.user, today)
+            summaries[membership.discipline_id].managers.append(membership)
     return list(summaries.values())
 
 

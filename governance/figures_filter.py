@@ -148,6 +148,13 @@ class FiguresFilter:
         self.scope_choices = [(key, label, key == value) for key, label in choices]
 
 
+def known_disciplines(context):
+    """Every discipline in page order, if the page's figures filter read them already
+    (else None: whoever needs them makes a query)."""
+    chosen = context.get("figures_filter")
+    return chosen.disciplines if chosen is not None else None
+
+
 def _messages(form):
     messages = []
     for name, errors in form.errors.items():

@@ -590,7 +590,7 @@ def _any_period(periods, field):
     return window
 
 
-def hours_by_discipline(period, scope, *, always=(), can_act=()):
+def hours_by_discipline(period, scope, *, always=(), can_act=(), disciplines=None):
     """HoursFigures for the period: a row per discipline with any hours (plus a row for
     each discipline in `always`, e.g. those a manager approves for). Three queries.
 
@@ -598,9 +598,10 @@ def hours_by_discipline(period, scope, *, always=(), can_act=()):
     touches (budgets are monthly); used and overrun hours those of the input delivered
     between the period's first and last day.
 
-    `can_act` (discipline ids) marks the rows whose budget the reader may approve.
+    `can_act` (discipline ids) marks the rows whose budget the reader may approve;
+    `disciplines` as for hours_by_period.
     """
-    return hours_by_period([period], scope, always=always, can_act=can_act)[0]
+    return hours_by_period([period], scope, always=always, can_act=can_act, disciplines=disciplines)[0]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from content_workflow.manage_queries import (
 from content_workflow.models import TimeAllocationRequest
 from content_workflow.models.messages import format_hours
 from content_workflow.team_queries import team_summaries
+from governance.figures_filter import known_disciplines
 
 register = template.Library()
 
@@ -114,7 +115,12 @@ def _cached(context, name, compute):
 
 
 def _acting(context):
-    return _cached(context, "acting", lambda request: list(acting_disciplines(acting_discipline_ids(request.user))))
+    def read(request):
+        ids = acting_discipline_ids(request.user)
+        known = known_disciplines(context)  # the dashboard's filter read every discipline
+        return [d for d in known if d.pk in ids] if known is not None else list(acting_disciplines(ids))
+
+    return _cached(context, "acting", read)
 
 
 @register.inclusion_tag("content_workflow/_manage_card_budgets.html", takes_context=True)
@@ -127,7 +133,11 @@ def manager_budget_card(context):
     ids = {discipline.pk for discipline in acting}
     hours = (
         reporting.hours_by_discipline(
-            reporting.Period.month(timezone.localdate()), reporting.Scope.of(ids), always=acting, can_act=ids
+            reporting.Period.month(timezone.localdate()),
+            reporting.Scope.of(ids),
+            always=acting,
+            can_act=ids,
+            disciplines=known_disciplines(context),
         )
         if acting
         else None
@@ -142,6 +152,15 @@ def manager_budget_card(context):
     }
 
 
+CARD_ALLOCATION_COLUMNS = (
+    "request__title",
+    "hours_requested",
+    "discipline__name",
+    "discipline__name_de",
+    "created_at",
+)
+
+
 @register.inclusion_tag("content_workflow/_manage_card_allocations.html", takes_context=True)
 def manager_allocation_card(context):
     acting = _acting(context)
@@ -151,11 +170,14 @@ def manager_allocation_card(context):
             status=TimeAllocationRequest.Status.OPEN
         )
         count = queue.count()
-        pending = list(queue.order_by("created_at", "pk")[:PENDING_SHOWN]) if count else []
+        # The card shows a title, the hours and the discipline of the oldest few.
+        shown = queue.select_related(None).select_related("request", "discipline").only(*CARD_ALLOCATION_COLUMNS)
+        pending = list(shown.order_by("created_at", "pk")[:PENDING_SHOWN]) if count else []
     return {"pending": pending, "count": count, "more": count - len(pending), "can_act": bool(acting)}
 
 
 @register.inclusion_tag("content_workflow/_manage_card_team.html", takes_context=True)
 def manager_team_card(context):
     acting = _acting(context)
-    return {"summaries": team_summaries(acting) if acting else [], "can_act": bool(acting)}
+    summaries = team_summaries(acting, with_managers=False) if acting else []
+    return {"summaries": summaries, "can_act": bool(acting)}

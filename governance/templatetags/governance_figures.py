@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from content_workflow.templatetags.workflow_manage import hours, lead_time, percent
 from governance import reporting
+from governance.figures_filter import known_disciplines
 
 register = template.Library()
 
@@ -176,15 +177,9 @@ def _reports(context):
         context,
         "reports",
         lambda request: reporting.reports_by_period(
-            [period, period.previous()], scope, disciplines=_known_disciplines(context)
+            [period, period.previous()], scope, disciplines=known_disciplines(context)
         ),
     )
-
-
-def _known_disciplines(context):
-    """Every discipline, if the page's filter read them already (else None: a query)."""
-    chosen = context.get("figures_filter")
-    return chosen.disciplines if chosen is not None else None
 
 
 def _hours(context):
@@ -391,7 +386,7 @@ def _discipline_rows(context):
     return _cached(
         context,
         "discipline_rows",
-        lambda request: reporting.delivery_by_discipline(period, scope, disciplines=_known_disciplines(context)),
+        lambda request: reporting.delivery_by_discipline(period, scope, disciplines=known_disciplines(context)),
     )
 
 
