@@ -16,7 +16,10 @@ from content_workflow.routing import request_scope
 from content_workflow.transitions import OPEN_WORK, ROUTABLE, UNFINISHED, Status
 from disciplines.models import Discipline, Membership
 
-REQUEST_RELATED = ("requester", "assignee", "preferred_expert", "target_discipline")
+# The people a request names: a list loads them with the names its texts need
+# (request_rows), a single request joins them (REQUEST_RELATED).
+REQUEST_PEOPLE = ("requester", "assignee", "preferred_expert")
+REQUEST_RELATED = (*REQUEST_PEOPLE, "target_discipline")
 
 
 def request_list(user, *, status=None, discipline=None):
@@ -27,6 +30,13 @@ def request_list(user, *, status=None, discipline=None):
     if discipline:
         queryset = queryset.filter(target_discipline=discipline)
     return queryset
+
+
+def request_rows(user):
+    """request_list for a list of requests with their people and routing reasons: the
+    requester, assignee and preferred expert of the rows come with the names the reasons
+    need, in one query for the page, instead of three joins of the user table per row."""
+    return request_list(user).select_related(None).select_related("target_discipline").with_names(people=REQUEST_PEOPLE)
 
 
 def stuck_requests_q(now):
@@ -105,7 +115,8 @@ def budget_entries(budget):
     return BudgetEntry.objects.filter(budget=budget).select_related("actor", "request", "allocation")
 
 
-ALLOCATION_RELATED = ("request", "request__requester", "discipline", "decided_by")
+ALLOCATION_PEOPLE = ("request__requester", "decided_by")
+ALLOCATION_RELATED = ("request", "discipline", *ALLOCATION_PEOPLE)
 
 
 def allocation_list(user, *, pending=False):
@@ -113,6 +124,17 @@ def allocation_list(user, *, pending=False):
     if pending:
         queryset = queryset.filter(status__in=TimeAllocationRequest.PENDING)
     return queryset
+
+
+def allocation_rows(user):
+    """allocation_list for a list of allocations with their people and capacity warnings,
+    the people coming with the warnings' names (as request_rows)."""
+    return (
+        allocation_list(user)
+        .select_related(None)
+        .select_related("request", "discipline")
+        .with_names(people=ALLOCATION_PEOPLE)
+    )
 
 
 def notification_list(user, *, unread=False):

@@ -201,8 +201,8 @@ class ExpertRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wor
     def get_queryset(self):
         if _is_schema_view(self):
             return ExpertInputRequest.objects.none()
-        if self.action == "list":  # routing reasons name people by id: one query for the page's names
-            return selectors.request_list(self.request.user).with_names()
+        if self.action == "list":  # the page's people and the names its routing reasons need: one query
+            return selectors.request_rows(self.request.user)
         if self.request.method not in SAFE_METHODS:
             return selectors.request_list(self.request.user)
         return selectors.request_detail(self.request.user)
@@ -551,8 +551,8 @@ class TimeAllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wo
     def get_queryset(self):
         if _is_schema_view(self):
             return TimeAllocationRequest.objects.none()
-        if self.action == "list":  # the requests' capacity warnings name people by id
-            return selectors.allocation_list(self.request.user).with_names()
+        if self.action == "list":  # the page's people and the names its capacity warnings need: one query
+            return selectors.allocation_rows(self.request.user)
         return selectors.allocation_list(self.request.user)
 
     def may_act(self, user, allocation):

@@ -92,16 +92,32 @@ def person_ids(data):
     return found
 
 
-def names_of(ids):
-    """{id: display name} for the users with these ids, in one query (none for no ids)."""
+def _people(ids):
+    """{id: user} for these ids, with the fields a name needs only; one query (none for no ids)."""
     if not ids:
         return {}
     from django.contrib.auth import get_user_model
 
+    users = get_user_model().objects.filter(pk__in=ids).only("pk", "username", "first_name", "last_name")
+    return {user.pk: user for user in users}
+
+
+def names_of(ids):
+    """{id: display name} for the users with these ids, in one query (none for no ids)."""
     from content_workflow.services.notifications import display_name
 
-    users = get_user_model().objects.filter(pk__in=ids).only("pk", "username", "first_name", "last_name")
-    return {user.pk: display_name(user) for user in users}
+    return {pk: display_name(user) for pk, user in _people(ids).items()}
+
+
+def _person_fields(obj, paths):
+    """(holder, foreign key to a user) for each path ("requester", "request__requester")
+    on `obj`, the steps before the last already loaded with it."""
+    for path in paths:
+        *steps, name = path.split("__")
+        holder = obj
+        for step in steps:
+            holder = getattr(holder, step)
+        yield holder, holder._meta.get_field(name)
 
 
 def _holders(obj):
@@ -113,36 +129,53 @@ def _holders(obj):
         yield from _holders(nested)
 
 
-def names_attach(objects):
+def names_attach(objects, *, people=()):
     """Load the names that the stored data of `objects` (and of what is prefetched with
     them) mentions, in one query, and give each of them the mapping: their texts then
     render without a query of their own. Call it for every list of events or requests
-    whose texts are shown. Returns the mapping."""
+    whose texts are shown. Returns the mapping.
+
+    `people`: paths of foreign keys to users on each object ("requester",
+    "request__requester"); those users (name fields only) come from the same query and
+    are set on the objects, instead of a join of the user table per person and row."""
+    from content_workflow.services.notifications import display_name
+
     holders = [holder for obj in objects for holder in _holders(obj)]
     ids = set()
     for holder in holders:
         for data in holder.person_data():
             ids |= person_ids(data)
-    names = names_of(ids)
+    named = [(holder, field) for obj in objects for holder, field in _person_fields(obj, people)]
+    ids |= {getattr(holder, field.attname) for holder, field in named} - {None}
+    users = _people(ids)
+    names = {pk: display_name(user) for pk, user in users.items()}
     for holder in holders:
         holder._names = names
+    for holder, field in named:
+        pk = getattr(holder, field.attname)
+        # The cache, not the attribute: the id stays as stored whatever is found.
+        field.set_cached_value(holder, users.get(pk) if pk is not None else None)
     return names
 
 
 class WithNames:
     """A QuerySet mixin: `.with_names()` makes the rows, once fetched (prefetches
-    included), carry the names their texts need (`names_attach`), in one more query."""
+    included), carry the names their texts need (`names_attach`), in one more query;
+    `people` as for names_attach (leave them out of select_related)."""
 
     _with_names = False
+    _name_people = ()
 
-    def with_names(self):
+    def with_names(self, *, people=()):
         clone = self._chain()
         clone._with_names = True
+        clone._name_people = tuple(people)
         return clone
 
     def _clone(self):
         clone = super()._clone()
         clone._with_names = self._with_names
+        clone._name_people = self._name_people
         return clone
 
     # QuerySet._fetch_all is Django's private hook where results (and their prefetches)
@@ -152,7 +185,8 @@ class WithNames:
         fresh = self._result_cache is None
         super()._fetch_all()
         if fresh and self._with_names:
-            names_attach([row for row in self._result_cache if hasattr(row, "_meta")])
+            rows = [row for row in self._result_cache if hasattr(row, "_meta")]
+            names_attach(rows, people=self._name_people)
 
 
 class NamedQuerySet(WithNames, models.QuerySet):

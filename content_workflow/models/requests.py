@@ -217,8 +217,10 @@ class ExpertInputRequest(ChoiceLabels, models.Model):
                 name="cw_request_discipline_due",
                 include=["requester", "assignee"],
             ),
-            # "My requests", newest change first.
-            models.Index(fields=["requester", "updated_at"], name="cw_request_requester"),
+            # "My requests", newest change first; the id carried along, so that a
+            # requester's ids (their allocations' visibility, their list's count) come
+            # from the index alone: reading 1,500 rows of the table for them was 3.5 ms.
+            models.Index(fields=["requester", "updated_at"], name="cw_request_requester_ids", include=["id"]),
             # A communicator's open requests by due date (their dashboard).
             models.Index(fields=["requester", "status", "due_date"], name="cw_request_requester_due"),
             # Readers' lists in page order (pages sort by change, the API by creation).
