@@ -102,11 +102,16 @@ def _people(ids):
     return {user.pk: user for user in users}
 
 
-def names_of(ids):
-    """{id: display name} for the users with these ids, in one query (none for no ids)."""
+def _names(users):
+    """{id: display name} of {id: user}."""
     from content_workflow.services.notifications import display_name
 
-    return {pk: display_name(user) for pk, user in _people(ids).items()}
+    return {pk: display_name(user) for pk, user in users.items()}
+
+
+def names_of(ids):
+    """{id: display name} for the users with these ids, in one query (none for no ids)."""
+    return _names(_people(ids))
 
 
 def _person_fields(obj, paths):
@@ -138,8 +143,6 @@ def names_attach(objects, *, people=()):
     `people`: paths of foreign keys to users on each object ("requester",
     "request__requester"); those users (name fields only) come from the same query and
     are set on the objects, instead of a join of the user table per person and row."""
-    from content_workflow.services.notifications import display_name
-
     holders = [holder for obj in objects for holder in _holders(obj)]
     ids = set()
     for holder in holders:
@@ -148,7 +151,7 @@ def names_attach(objects, *, people=()):
     named = [(holder, field) for obj in objects for holder, field in _person_fields(obj, people)]
     ids |= {getattr(holder, field.attname) for holder, field in named} - {None}
     users = _people(ids)
-    names = {pk: display_name(user) for pk, user in users.items()}
+    names = _names(users)
     for holder in holders:
         holder._names = names
     for holder, field in named:
